@@ -1,0 +1,3 @@
+from yqctl.cli.main import main
+
+main()

@@ -1,0 +1,78 @@
+"""``yqctl act``: append what was done to a case's timeline (closes deadlines)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from yqctl.cli.common import (
+    ByOpt,
+    JsonOpt,
+    NoCommitOpt,
+    NowOpt,
+    RepoOpt,
+    author_for,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+)
+
+
+def act(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="案件编号", show_default=False)],
+    action: Annotated[
+        str,
+        typer.Argument(
+            metavar="ACTION",
+            help="处置动作，如 reported_to_office、unit_report、statement、reply、summary",
+            show_default=False,
+        ),
+    ],
+    at: Annotated[str | None, typer.Option("--at", help="发生时间（默认：现在；可补记）")] = None,
+    by: ByOpt = None,
+    text: Annotated[str | None, typer.Option("--text", help="说明（做了什么、批示内容等）")] = None,
+    no_commit: NoCommitOpt = False,
+    repo: RepoOpt = None,
+    now: NowOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """在案件时间线上追加一条处置记录；相应的处置时限随之关闭。"""
+    from ruamel.yaml.comments import CommentedMap
+
+    from yqctl.core.case import Case
+    from yqctl.core.enums import Action, choices_text, label
+    from yqctl.core.timeline import entry, refusal
+    from yqctl.errors import UsageError, YqError
+    from yqctl.store import roundtrip
+    from yqctl.store.repo import check_id_argument
+    from yqctl.timeutil import parse_time
+
+    if action not in Action.__members__:
+        raise UsageError(f"未知的处置动作 {action!r}；可选：{choices_text(Action)}")
+    kind = Action(action)
+    store = open_repo(repo)
+    moment = resolve_now(now, store)
+    when = parse_time(at, store.config.zone, what="--at") if at else moment
+    who = author_for(by, store)
+    new_entry: dict[str, Any] = entry(kind, when, moment, who, text)
+
+    def append(tree: CommentedMap, case: Case) -> None:
+        reason = refusal(case, kind, when, moment)
+        if reason:
+            raise YqError(reason)
+        if not isinstance(tree.get("timeline"), list):
+            roundtrip.set_key(tree, "timeline", [], after="status")
+        tree["timeline"].append(roundtrip.to_node(new_entry))
+
+    loaded = store.edit_case(check_id_argument(case_id), append)
+    if not no_commit:
+        from yqctl.store.git import Git
+
+        summary = f"{kind.value}（{label(kind)}）" + (f" {text}" if text else "")
+        Git(store.root).commit([loaded.path], f"yqctl act {loaded.case.id}: {summary}", author=by)
+    if as_json:
+        emit_json({"id": loaded.case.id, "path": loaded.path, "entry": loaded.case.timeline[-1].model_dump(mode="json")})
+        return
+    console().print(f"已记录 {loaded.case.id}：{label(kind)}（{when.isoformat()}）")

@@ -1,0 +1,37 @@
+"""``yqctl check``: validate every file; each problem as ``path:line:col: message``; exit 1 if any."""
+
+from __future__ import annotations
+
+import typer
+
+from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo
+
+
+def check(repo: RepoOpt = None, as_json: JsonOpt = False) -> None:
+    """检查仓库中的每个文件（案件、yq.yaml、org.yaml、证据哈希），逐条列出问题；有问题时退出码为 1。"""
+    from yqctl.store.checker import check as run_check
+
+    report = run_check(open_repo(repo))
+    if as_json:
+        emit_json(
+            {
+                "files": report.files,
+                "problems": [p.to_json() for p in report.problems],
+                "warnings": [p.to_json() for p in report.warnings],
+            }
+        )
+    else:
+        from rich.markup import escape
+
+        out = console()
+        for problem in report.problems:
+            out.print(str(problem), markup=False)
+        for warning in report.warnings:
+            out.print(f"[yellow]提醒[/] {escape(str(warning))}")
+        verdict = "[red]有问题[/]" if report.problems else "[green]全部通过[/]"
+        out.print(
+            f"检查了 {report.files} 个文件：{verdict}，问题 {len(report.problems)} 个，"
+            f"提醒 {len(report.warnings)} 个"
+        )
+    if report.problems:
+        raise typer.Exit(1)

@@ -1,0 +1,72 @@
+"""Options every command shares, and the few edge services commands need (repo, now, output)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from yqctl.store.repo import Repo
+
+RepoOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--repo",
+        envvar="YQCTL_REPO",
+        help="案件仓库目录（默认：从当前目录向上查找 yq.yaml）",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出，供程序读取")]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        envvar="YQCTL_NOW",
+        help="把“现在”固定为此时间（ISO 8601），使结果可复现",
+        show_default=False,
+    ),
+]
+NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交 git")]
+ByOpt = Annotated[
+    str | None,
+    typer.Option("--by", help="经办（单位或岗位，如“后勤处舆情信息员”）；也作为 git 提交的作者名"),
+]
+
+
+def open_repo(repo: Path | None) -> Repo:
+    from yqctl.store.repo import Repo
+
+    return Repo.find(repo)
+
+
+def resolve_now(now: str | None, repo: Repo) -> datetime:
+    """The one place that reads the clock; ``--now`` / ``YQCTL_NOW`` fix it."""
+    zone = repo.config.zone
+    if now:
+        from yqctl.timeutil import parse_time
+
+        return parse_time(now, zone, what="--now")
+    return datetime.now(zone).replace(microsecond=0)
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def author_for(by: str | None, repo: Repo) -> str | None:
+    """Who did it (timeline ``by``): the flag, else the repository's default author."""
+    return by or repo.config.default_author

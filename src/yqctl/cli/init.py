@@ -1,0 +1,45 @@
+"""``yqctl init``: create a case repository (yq.yaml, org.yaml, policies, folders, git)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from yqctl.cli.common import JsonOpt, NoCommitOpt, console, emit_json
+
+
+class PolicyName(StrEnum):
+    university = "university"
+    middle_school = "middle-school"
+
+
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="仓库目录（不存在则创建）", show_default=False)
+    ] = Path("."),
+    policy: Annotated[
+        PolicyName,
+        typer.Option("--policy", help="处置政策：university（高校办法）或 middle-school（中学预案）"),
+    ] = PolicyName.university,
+    institution: Annotated[
+        str | None, typer.Option("--institution", help="学校名称（默认用样例中的占位名称）")
+    ] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="同时加入该政策的演示案件")] = False,
+    no_commit: NoCommitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """创建案件仓库：yq.yaml、org.yaml、policies/、templates/、cases/、evidence/，并提交到 git。"""
+    from yqctl.store.scaffold import scaffold
+
+    result = scaffold(directory, policy.value, institution=institution, demo=demo, commit=not no_commit)
+    if as_json:
+        emit_json(result)
+        return
+    out = console()
+    out.print(f"已创建案件仓库 [bold]{result['root']}[/]（政策：{policy.value}）")
+    if result["demo_cases"]:
+        out.print(f"已加入 {result['demo_cases']} 个演示案件")
+    out.print("下一步：编辑 org.yaml 填写各单位与岗位的联系方式，然后 yqctl new 登记舆情。")

@@ -1,0 +1,71 @@
+"""The ``yqctl`` application: registers one command per module and turns errors into exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from yqctl import __version__
+from yqctl.cli import act, check, history, init, new, show
+from yqctl.cli import list as list_cmd
+from yqctl.errors import UsageError, YqError
+
+app = typer.Typer(
+    name="yqctl",
+    help="yqctl：学校舆情事件的登记、定级、处置与报告。每个事件一个 YAML 文件，git 历史即审计记录。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"yqctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="显示版本号并退出"
+    ),
+) -> None:
+    """yqctl：学校舆情事件的登记、定级、处置与报告。"""
+
+
+app.command("init")(init.init)
+app.command("new")(new.new)
+app.command("show")(show.show)
+app.command("list")(list_cmd.list_cases)
+app.command("act")(act.act)
+app.command("check")(check.check)
+app.command("history")(history.history)
+
+
+def main() -> None:
+    """Console entry point: Chinese messages, exit 1 for problems, 2 for usage, no tracebacks."""
+    try:
+        app(prog_name="yqctl")
+    except UsageError as exc:
+        _print_error(exc)
+        sys.exit(2)
+    except YqError as exc:
+        _print_error(exc)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断\n")
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so briefly; YQCTL_DEBUG=1 shows the traceback
+        if os.environ.get("YQCTL_DEBUG"):
+            raise
+        sys.stderr.write(f"yqctl 内部错误：{type(exc).__name__}: {exc}（设置 YQCTL_DEBUG=1 查看详情）\n")
+        sys.exit(1)
+
+
+def _print_error(exc: YqError) -> None:
+    text = str(exc)
+    sys.stderr.write(("错误：" + text if not exc.problems else text) + "\n")

@@ -1,0 +1,130 @@
+"""``yqctl new``: open a case (all fields by flags, from a file, or by prompts on a terminal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from yqctl.cli.common import (
+    ByOpt,
+    JsonOpt,
+    NoCommitOpt,
+    NowOpt,
+    RepoOpt,
+    author_for,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+)
+
+if TYPE_CHECKING:
+    from yqctl.store.repo import Repo
+
+REQUIRED = {"title": "--title", "unit": "--unit", "category": "--category"}
+
+
+def new(
+    title: Annotated[str | None, typer.Option("--title", help="舆情标题")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="涉事单位（org.yaml 中的单位名）")] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            help="类别：inquiry 询问/置疑/诉求 | malicious_spread 恶意传播/炒作 | "
+            "fabrication 捏造/歪曲/诽谤 | constructive 建议 | other 其他",
+        ),
+    ] = None,
+    discovered_at: Annotated[
+        str | None, typer.Option("--discovered-at", help="发现时间（默认：现在）")
+    ] = None,
+    discovered_by: Annotated[
+        str | None, typer.Option("--discovered-by", help="发现人岗位（默认：--by 或 yq.yaml 的 default_author）")
+    ] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="内容摘要")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="来源链接，可多次给出")
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="来源平台（默认按链接识别）")
+    ] = None,
+    account: Annotated[str | None, typer.Option("--account", help="发布账号（公开账号名）")] = None,
+    signal: Annotated[
+        list[str] | None,
+        typer.Option("--signal", help="定级事实 KEY=VALUE，如 harmful=true、spread=local_hotspot"),
+    ] = None,
+    from_file: Annotated[
+        Path | None, typer.Option("--from", help="从 YAML 文件读取字段（命令行参数优先）")
+    ] = None,
+    drill: Annotated[bool, typer.Option("--drill", help="演练案件")] = False,
+    confidential: Annotated[bool, typer.Option("--confidential", help="涉密/敏感案件")] = False,
+    by: ByOpt = None,
+    no_commit: NoCommitOpt = False,
+    repo: RepoOpt = None,
+    now: NowOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """登记一起新舆情，输出新案件编号。缺少的必填项在终端上会逐项询问。"""
+    from yqctl.store import newcase
+
+    store = open_repo(repo)
+    moment = resolve_now(now, store)
+    fields: dict[str, Any] = newcase.from_file(store, from_file) if from_file else {}
+    flags = {
+        "title": title,
+        "unit": unit,
+        "category": category,
+        "discovered_by": discovered_by,
+        "summary": summary,
+    }
+    fields.update({key: value for key, value in flags.items() if value is not None})
+    if discovered_at is not None:
+        fields["discovered_at"] = discovered_at
+    if source:
+        fields["sources"] = newcase.sources_from_flags(source, platform, account)
+    if signal:
+        fields["signals"] = {**fields.get("signals", {}), **newcase.parse_signals(signal)}
+    if drill:
+        fields["drill"] = True
+    if confidential:
+        fields["confidential"] = True
+    _ask_missing(fields, store)
+    who = author_for(by, store)
+    loaded = newcase.create(store, fields, now=moment, by=who)
+    if not no_commit:
+        from yqctl.store.git import Git
+
+        Git(store.root).commit(
+            [loaded.path], f"yqctl new {loaded.case.id}: {loaded.case.title}", author=by
+        )
+    if as_json:
+        emit_json({**loaded.case.model_dump(mode="json"), "path": loaded.path})
+        return
+    console().print(f"已登记 [bold]{loaded.case.id}[/]：{loaded.case.title}（{loaded.path}）")
+
+
+def _ask_missing(fields: dict[str, Any], store: Repo) -> None:
+    """Prompt for required fields on a terminal; elsewhere say which flags are missing."""
+    import sys
+
+    from yqctl.errors import UsageError
+
+    missing = [key for key in REQUIRED if not fields.get(key)]
+    if not missing:
+        return
+    if not sys.stdin.isatty():
+        flags = "、".join(REQUIRED[key] for key in missing)
+        raise UsageError(f"缺少必填项：{flags}（在终端上运行时会逐项询问）")
+    from yqctl.core.enums import Category, choices_text
+
+    units = "、".join(store.org.units)
+    prompts = {
+        "title": "舆情标题",
+        "unit": f"涉事单位（{units}）",
+        "category": f"舆情类别（{choices_text(Category)}）",
+    }
+    for key in missing:
+        fields[key] = typer.prompt(prompts[key]).strip()
+

@@ -1,0 +1,75 @@
+"""``yqctl show``: one case, whole."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo
+
+if TYPE_CHECKING:
+    from yqctl.store.repo import LoadedCase, Repo
+
+
+def show(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="案件编号", show_default=False)],
+    repo: RepoOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """显示一个案件的全部信息：事实、级别、来源、时间线、办结情况。"""
+    from yqctl.store.repo import check_id_argument
+
+    store = open_repo(repo)
+    loaded = store.load_case(check_id_argument(case_id))
+    if as_json:
+        emit_json({**loaded.case.model_dump(mode="json"), "path": loaded.path})
+        return
+    _print(loaded, store)
+
+
+def _print(loaded: LoadedCase, store: Repo) -> None:
+    from rich.table import Table
+
+    from yqctl.core.enums import label
+    from yqctl.timeutil import format_time
+
+    case, zone, out = loaded.case, store.config.zone, console()
+    flags = "".join(f" [reverse] {f} [/]" for f, on in (("演练", case.drill), ("涉密", case.confidential)) if on)
+    out.print(f"[bold]{case.id}[/]  {case.title}{flags}")
+    level = f"{case.level}级" if case.level else "待定级"
+    facts = Table.grid(padding=(0, 2))
+    for name, value in (
+        ("文件", loaded.path),
+        ("发现", f"{format_time(case.discovered_at, zone)}  {case.discovered_by or ''}"),
+        ("涉事单位", case.unit),
+        ("类别", f"{case.category.value}（{label(case.category)}）"),
+        ("级别", level),
+        ("状态", f"{case.status.value}（{label(case.status)}）"),
+    ):
+        facts.add_row(f"[dim]{name}[/]", value)
+    out.print(facts)
+    if case.summary:
+        out.print(f"\n[bold]摘要[/]\n{case.summary.rstrip()}")
+    if case.sources:
+        out.print("\n[bold]来源[/]")
+        for source in case.sources:
+            when = format_time(source.published_at, zone) if source.published_at else ""
+            out.print(f"  {label(source.platform)}  {source.account or ''}  {when}  {source.url or ''}")
+    s = case.signals
+    out.print(
+        f"\n[bold]传播[/]  {label(s.spread)}，帖文 {s.posts}、转发 {s.reposts}、评论 {s.comments}、"
+        f"浏览 {s.views}" + ("，有害信息" if s.harmful else "")
+    )
+    for grading in case.grading:
+        why = "、".join(grading.matched) or grading.override_reason or ""
+        out.print(f"[bold]定级[/]  {format_time(grading.at, zone)}  {grading.level_name or grading.level}  {why}")
+    table = Table(title="时间线", title_justify="left", show_lines=False)
+    for column in ("时间", "动作", "经办", "说明"):
+        table.add_column(column)
+    for item in case.timeline:
+        table.add_row(format_time(item.at, zone), label(item.action), item.by or "", item.text or "")
+    out.print(table)
+    if case.closure:
+        out.print(f"[bold]办结[/]  {format_time(case.closure.closed_at, zone)}  {case.closure.result}")
+        out.print(f"[bold]总结评估[/]  {case.closure.evaluation}")

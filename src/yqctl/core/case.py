@@ -1,0 +1,176 @@
+"""The case file (contract v1): one public-opinion incident (舆情事件) per YAML file.
+
+Keys are English, values Chinese. Unknown keys are errors: a misspelt key must not vanish silently.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from yqctl.core.enums import Action, Category, Platform, Spread, Status, strict_choice
+
+# Crockford's base32 without I, L, O, U: nothing to misread when an id is read out on the phone.
+ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ID_RE = re.compile(r"^YQ-(\d{8})-([0-9ABCDEFGHJKMNPQRSTVWXYZ]{4})$")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+Text = Annotated[str, Field(min_length=1)]
+Count = Annotated[StrictInt, Field(ge=0)]
+CategoryField = Annotated[Category, strict_choice(Category)]
+PlatformField = Annotated[Platform, strict_choice(Platform)]
+SpreadField = Annotated[Spread, strict_choice(Spread)]
+StatusField = Annotated[Status, strict_choice(Status)]
+ActionField = Annotated[Action, strict_choice(Action)]
+
+
+def check_case_id(value: str) -> str:
+    """A case id is ``YQ-<YYYYMMDD>-<4 base32 chars>``; anything else (``../x`` too) is refused."""
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise PydanticCustomError(
+            "case_id",
+            "案件编号 {value} 格式不对，应为 YQ-<发现日期YYYYMMDD>-<4位字符>，如 YQ-20261124-7KQ2",
+            {"value": repr(value)},
+        )
+    return value
+
+
+class Model(BaseModel):
+    """Base of every file model: unknown keys are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Source(Model):
+    """Where the incident appeared: a public post."""
+
+    platform: PlatformField
+    url: str | None = None
+    account: str | None = None  # public account name of the post, nothing more about the person
+    published_at: AwareDatetime | None = None
+    evidence: str | None = None  # repository-relative path of a screenshot/archive
+    sha256: str | None = None  # of the evidence file; `yqctl check` verifies it
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha256(cls, value: str | None) -> str | None:
+        if value is not None and not SHA256_RE.match(value):
+            raise PydanticCustomError("sha256", "sha256 应为 64 位小写十六进制")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://\S+$", value):
+            raise PydanticCustomError("url", "链接应以 http:// 或 https:// 开头且不含空格")
+        return value
+
+
+class Signals(Model):
+    """The facts that grading rules read. All optional: false / 0 / isolated by default."""
+
+    spread: SpreadField = Spread.isolated
+    harmful: StrictBool = False  # 有害信息
+    posts: Count = 0
+    reposts: Count = 0
+    comments: Count = 0
+    views: Count = 0
+    authority_request: StrictBool = False  # 公安机关等国家行政管理部门要求中断和查找
+    staff_confidentiality_breach: StrictBool = False  # 工作人员违反保密规定违规发布信息
+    superior_attention: StrictBool = False  # 引起上级有关部门的重视
+    serious_consequences: StrictBool = False  # 产生严重后果
+    stability_impact: StrictBool = False  # 严重影响学校和社会稳定
+    official_account_compromised: StrictBool = False  # 官方微博/微信/网站被攻击、主页被篡改
+    foreign_media: StrictBool = False  # 外媒介入
+    major: StrictBool | None = None  # 重大舆情 override; None = as the policy derives it
+
+
+class TimelineEntry(Model):
+    """One thing done, appended and never rewritten."""
+
+    at: AwareDatetime  # when it happened (may be back-dated)
+    recorded_at: AwareDatetime | None = None  # when it was written down (set by yqctl)
+    action: ActionField
+    by: str | None = None  # a unit or role, not a private person
+    text: str | None = None
+
+
+class GradingEntry(Model):
+    """One application of the policy (or an override) by `yqctl grade`."""
+
+    at: AwareDatetime
+    by: str | None = None
+    level: Annotated[StrictInt, Field(ge=1)]
+    level_name: str | None = None
+    major: StrictBool = False
+    policy: Text
+    policy_hash: str | None = None
+    matched: list[str] = []  # ids of the rules that matched
+    override_reason: str | None = None
+
+
+class Closure(Model):
+    """Set by `yqctl close`: the result and the 总结评估."""
+
+    closed_at: AwareDatetime
+    result: Text
+    evaluation: Text  # 总结评估
+    lessons: str | None = None
+
+
+class Case(Model):
+    """A public-opinion incident (舆情事件)."""
+
+    version: Literal[1]
+    id: Annotated[str, Field(validate_default=False)]
+    title: Text
+    discovered_at: AwareDatetime  # 发现时间: deadlines count from here unless the policy says otherwise
+    discovered_by: str | None = None
+    unit: Text  # 涉事单位: a key of org.yaml units
+    category: CategoryField
+    summary: str | None = None
+    sources: list[Source] = []
+    signals: Signals = Signals()
+    level: Annotated[StrictInt, Field(ge=1)] | None = None  # set only by `yqctl grade`
+    grading: list[GradingEntry] = []
+    status: StatusField = Status.open
+    timeline: list[TimelineEntry] = []
+    confidential: StrictBool = False
+    drill: StrictBool = False  # 演练
+    closure: Closure | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: object) -> str:
+        return check_case_id(value)  # type: ignore[arg-type]
+
+    @property
+    def year(self) -> str:
+        return self.id[3:7]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not Status.closed
+
+
+def case_relpath(case_id: str) -> str:
+    """Where a case lives in the repository: ``cases/<YYYY>/<id>.yaml``."""
+    check_case_id(case_id)
+    return f"cases/{case_id[3:7]}/{case_id}.yaml"
+
+
+def new_case_id(discovered_date: str, random_bits: int) -> str:
+    """``YQ-<YYYYMMDD>-XXXX`` from a date string and 20 random bits (the caller owns randomness)."""
+    chars = "".join(ID_ALPHABET[(random_bits >> shift) & 31] for shift in (15, 10, 5, 0))
+    return f"YQ-{discovered_date}-{chars}"

@@ -1,0 +1,68 @@
+"""Repository configuration: ``yq.yaml`` (which policy, zone, institution) and ``org.yaml`` (who)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from yqctl.core.case import Model, Text
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+class RepoConfig(Model):
+    """``yq.yaml``."""
+
+    version: Literal[1]
+    institution: Text  # 学校名称，出现在表单和报告的页眉
+    office: str = "舆情工作领导小组办公室"  # 报告的发文单位
+    policy: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = "university"
+    timezone: str = DEFAULT_TIMEZONE
+    default_author: str | None = None  # 时间线 by 的默认值（岗位，如“舆情办值班员”）
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PydanticCustomError(
+                "timezone", "未知的时区 {value}，如 Asia/Shanghai", {"value": repr(value)}
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Contact(Model):
+    """A post-holder to notify: an official role's contact, never a private person's dossier."""
+
+    title: str | None = None  # 职务
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Unit(Model):
+    """One 二级单位 / 处室 / 级部."""
+
+    head: Contact | None = None  # 第一责任人
+    officers: list[Contact] = []  # 舆情信息员 / 网评员
+
+
+class Org(Model):
+    """``org.yaml`` (contract v1)."""
+
+    version: Literal[1]
+    institution: str | None = None
+    units: dict[str, Unit | None]  # keys are the unit names that cases use in `unit`
+    roles: dict[str, Contact] = {}  # the roles a policy escalates to, by key
+    external: dict[str, Contact] = {}  # bodies outside the school (网信办、教育局、公安 …)
+
+    def unit(self, name: str) -> Unit:
+        return self.units.get(name) or Unit()

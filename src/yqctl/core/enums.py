@@ -1,0 +1,173 @@
+"""Enumerations of the case file, each value with its Chinese meaning (shown in errors and output)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+
+class Category(StrEnum):
+    """舆情类别 (middle-school 预案 四(三) names the classes)."""
+
+    inquiry = "inquiry"
+    malicious_spread = "malicious_spread"
+    fabrication = "fabrication"
+    constructive = "constructive"
+    other = "other"
+
+
+class Platform(StrEnum):
+    """发布平台."""
+
+    weibo = "weibo"
+    wechat = "wechat"
+    douyin = "douyin"
+    tieba = "tieba"
+    forum = "forum"
+    news = "news"
+    campus_site = "campus_site"
+    official_account = "official_account"
+    chat_group = "chat_group"
+    other = "other"
+
+
+class Spread(StrEnum):
+    """传播范围 (university 办法 四)."""
+
+    isolated = "isolated"
+    local_hotspot = "local_hotspot"
+    global_hotspot = "global_hotspot"
+
+
+class Status(StrEnum):
+    """处置状态: open → graded → handling → responded → tracking → closed."""
+
+    open = "open"
+    graded = "graded"
+    handling = "handling"
+    responded = "responded"
+    tracking = "tracking"
+    closed = "closed"
+
+
+class Action(StrEnum):
+    """Timeline actions; the policy's deadlines are closed by them."""
+
+    discovered = "discovered"
+    reported_to_office = "reported_to_office"
+    reported_to_leaders = "reported_to_leaders"
+    reported_to_superiors = "reported_to_superiors"
+    reported_to_police = "reported_to_police"
+    graded = "graded"
+    unit_report = "unit_report"
+    registration_form = "registration_form"
+    opinion_form = "opinion_form"
+    meeting = "meeting"
+    statement = "statement"
+    press_conference = "press_conference"
+    reply = "reply"
+    result_reply = "result_reply"
+    follow_up = "follow_up"
+    evidence_saved = "evidence_saved"
+    instruction = "instruction"
+    law_enforcement_referral = "law_enforcement_referral"
+    tracking = "tracking"
+    summary = "summary"
+    note = "note"
+
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    Category: {
+        "inquiry": "询问/置疑/诉求",
+        "malicious_spread": "恶意传播/炒作",
+        "fabrication": "捏造/歪曲/夸大/攻击/诽谤",
+        "constructive": "有积极意义的建议",
+        "other": "其他",
+    },
+    Platform: {
+        "weibo": "微博",
+        "wechat": "微信",
+        "douyin": "抖音",
+        "tieba": "百度贴吧",
+        "forum": "论坛",
+        "news": "新闻网站",
+        "campus_site": "校园网站",
+        "official_account": "公众号",
+        "chat_group": "家长群/班级群等聊天群",
+        "other": "其他",
+    },
+    Spread: {
+        "isolated": "个别/少量",
+        "local_hotspot": "局部热点",
+        "global_hotspot": "全局性热点",
+    },
+    Status: {
+        "open": "待定级",
+        "graded": "已定级",
+        "handling": "处置中",
+        "responded": "已回应",
+        "tracking": "动态跟踪",
+        "closed": "已办结",
+    },
+    Action: {
+        "discovered": "发现",
+        "reported_to_office": "报舆情办",
+        "reported_to_leaders": "报党政主要领导/领导小组",
+        "reported_to_superiors": "报上级（网信办/教育局）",
+        "reported_to_police": "报公安",
+        "graded": "定级",
+        "unit_report": "涉事单位书面报告",
+        "registration_form": "《舆情处置情况登记表》反馈",
+        "opinion_form": "《舆情处置意见表》",
+        "meeting": "领导小组会议",
+        "statement": "发声/告知真相/发布权威信息",
+        "press_conference": "新闻发布会",
+        "reply": "答复",
+        "result_reply": "办结答复",
+        "follow_up": "续报",
+        "evidence_saved": "证据保全",
+        "instruction": "领导批示/签批",
+        "law_enforcement_referral": "移送执纪执法部门",
+        "tracking": "动态跟踪",
+        "summary": "总结评估",
+        "note": "备注",
+    },
+}
+
+NOUNS: dict[type[StrEnum], str] = {
+    Category: "舆情类别",
+    Platform: "平台",
+    Spread: "传播范围",
+    Status: "状态",
+    Action: "处置动作",
+}
+
+
+def label(value: StrEnum) -> str:
+    """The Chinese meaning of an enumeration value, e.g. ``label(Category.inquiry)`` → 询问/置疑/诉求."""
+    return LABELS[type(value)][value.value]
+
+
+def choices_text(enum: type[StrEnum]) -> str:
+    """``a（甲）、b（乙）…``: every allowed value with its meaning, for error messages and help."""
+    return "、".join(f"{k}（{v}）" for k, v in LABELS[enum].items())
+
+
+def strict_choice(enum: type[StrEnum]) -> BeforeValidator:
+    """A validator that refuses unknown values with a Chinese message listing every allowed one."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, enum):
+            return value
+        if isinstance(value, str) and value in LABELS[enum]:
+            return value
+        raise PydanticCustomError(
+            "enum_zh",
+            "未知的{noun} {value}；可选值：{choices}",
+            {"noun": NOUNS[enum], "value": repr(value), "choices": choices_text(enum)},
+        )
+
+    return BeforeValidator(check)

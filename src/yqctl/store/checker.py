@@ -1,0 +1,126 @@
+"""``yqctl check``: validate every file of the repository, like beancount's bean-check.
+
+Problems make the check fail; warnings (placeholders still to fill in) do not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from yqctl.core.case import Source
+from yqctl.core.config import Org, RepoConfig
+from yqctl.errors import Problem, YqError
+from yqctl.store import yamlio
+from yqctl.store.files import inside
+from yqctl.store.repo import CONFIG_FILE, ORG_FILE, LoadedCase, Repo
+from yqctl.store.validate import validate
+
+PLACEHOLDER = "待填写"
+EVIDENCE_MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class Report:
+    files: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check(repo: Repo) -> Report:
+    report = Report()
+    _check_config(repo, report)
+    org = _check_org(repo, report)
+    seen: dict[str, str] = {}
+    for item in repo.iter_cases():
+        report.files += 1
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            continue
+        _check_case(repo, item, org, seen, report)
+    report.problems.sort()
+    return report
+
+
+def _check_config(repo: Repo, report: Report) -> None:
+    report.files += 1
+    try:
+        validate(RepoConfig, yamlio.load(repo.root / CONFIG_FILE, CONFIG_FILE))
+    except YqError as exc:
+        report.problems.extend(_problems(exc, CONFIG_FILE))
+
+
+def _check_org(repo: Repo, report: Report) -> Org | None:
+    report.files += 1
+    try:
+        doc = yamlio.load(repo.root / ORG_FILE, ORG_FILE)
+        org = validate(Org, doc)
+    except YqError as exc:
+        report.problems.extend(_problems(exc, ORG_FILE))
+        return None
+    for loc in _placeholders(doc.data, ()):
+        dotted = ".".join(str(part) for part in loc)
+        report.warnings.append(doc.problem(loc, f"{dotted} 仍是占位内容“{PLACEHOLDER}”，请填写"))
+    return org
+
+
+def _placeholders(node: Any, loc: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        return [hit for key, value in node.items() for hit in _placeholders(value, (*loc, key))]
+    if isinstance(node, list):
+        return [hit for index, value in enumerate(node) for hit in _placeholders(value, (*loc, index))]
+    return [loc] if node == PLACEHOLDER else []
+
+
+def _check_case(
+    repo: Repo, loaded: LoadedCase, org: Org | None, seen: dict[str, str], report: Report
+) -> None:
+    case, doc = loaded.case, loaded.doc
+    if case.id in seen:
+        report.problems.append(doc.problem(("id",), f"重复的案件编号 {case.id}（另见 {seen[case.id]}）"))
+    seen.setdefault(case.id, loaded.path)
+    if org is not None and case.unit not in org.units:
+        report.problems.append(
+            doc.problem(("unit",), f"unit: 未知的涉事单位 {case.unit!r}（不在 org.yaml 的 units 中）")
+        )
+    for index, source in enumerate(case.sources):
+        report.problems.extend(_check_evidence(repo, source, doc, ("sources", index)))
+
+
+def _check_evidence(
+    repo: Repo, source: Source, doc: yamlio.Document, loc: tuple[str | int, ...]
+) -> list[Problem]:
+    if source.evidence is None:
+        return []
+    where = (*loc, "evidence")
+    try:
+        path = inside(repo.root, source.evidence, what="证据路径")
+    except YqError as exc:
+        return [doc.problem(where, exc.message)]
+    if not path.is_file():
+        return [doc.problem(where, f"证据文件不存在：{source.evidence}")]
+    if source.sha256 is None:
+        return [doc.problem(where, "证据文件没有记录 sha256，无法证明未被改动")]
+    actual = sha256_of(path)
+    if actual != source.sha256:
+        return [
+            doc.problem(
+                (*loc, "sha256"),
+                f"证据文件 {source.evidence} 的 sha256 不符：记录 {source.sha256[:12]}…，"
+                f"实际 {actual[:12]}…（文件可能被改动或替换）",
+            )
+        ]
+    return []
+
+
+def sha256_of(path: Any) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _problems(exc: YqError, display: str) -> list[Problem]:
+    return exc.problems or [Problem(display, 0, 0, exc.message)]

@@ -1,0 +1,140 @@
+"""Opening a new case: gathering its fields, a fresh id, and the first file version."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from yqctl.core.case import Case, case_relpath, new_case_id
+from yqctl.core.enums import Action, Platform, label
+from yqctl.core.sources import guess_platform
+from yqctl.core.timeline import entry
+from yqctl.errors import UsageError, YqError
+from yqctl.store import yamlio
+from yqctl.store.casefile import render_new_case
+from yqctl.store.git import Git
+from yqctl.store.repo import LoadedCase, Repo
+from yqctl.store.validate import validate
+from yqctl.timeutil import parse_time
+
+FORBIDDEN_IN_FROM = ("version", "id", "level", "grading", "status", "timeline", "closure")
+_PLACEHOLDER_ID = "YQ-20000101-0000"
+
+
+def from_file(repo: Repo, path: Path) -> dict[str, Any]:
+    """New-case fields from a YAML file, validated there so errors point into that file."""
+    display = str(path)
+    doc = yamlio.load(path, display)
+    if not isinstance(doc.data, dict):
+        raise YqError("", [doc.problem((), "文件顶层应为映射（每行“键: 值”）")])
+    for key in FORBIDDEN_IN_FROM:
+        if key in doc.data:
+            raise YqError("", [doc.problem((key,), f"{key} 由 yqctl 生成，--from 文件中不能填写", key=True)])
+    probe = yamlio.Document(display, {"version": 1, "id": _PLACEHOLDER_ID, **doc.data}, doc.marks)
+    _validate_partial(probe)
+    return dict(doc.data)
+
+
+def _validate_partial(doc: yamlio.Document) -> None:
+    """Validate what the file gives; fields the flags or prompts will add are not yet required."""
+    defaults = {"title": "-", "unit": "-", "category": "other", "discovered_at": "2000-01-01T00:00:00+00:00"}
+    for key, value in defaults.items():
+        doc.data.setdefault(key, value)
+    validate(Case, doc)
+
+
+def sources_from_flags(urls: list[str], platform: str | None, account: str | None) -> list[dict[str, Any]]:
+    sources = []
+    for url in urls:
+        item: dict[str, Any] = {"platform": platform or guess_platform(url).value, "url": url}
+        if account:
+            item["account"] = account
+        sources.append(item)
+    return sources
+
+
+def parse_signals(pairs: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs: true/false, whole numbers, null, or text (spread)."""
+    result: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--signal {pair!r} 应写成 KEY=VALUE，如 harmful=true")
+        result[key.strip()] = _scalar(raw.strip())
+    return result
+
+
+def _scalar(raw: str) -> Any:
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("null", "none", ""):
+        return None
+    if raw.isdigit():
+        return int(raw)
+    return raw
+
+
+def create(repo: Repo, fields: dict[str, Any], *, now: datetime, by: str | None) -> LoadedCase:
+    """Write a new case file (validated, atomic) with a fresh id and its ``discovered`` entry."""
+    zone = repo.config.zone
+    raw_discovered = fields.get("discovered_at")
+    if isinstance(raw_discovered, datetime):
+        discovered = raw_discovered
+    elif raw_discovered:
+        discovered = parse_time(str(raw_discovered), zone, what="发现时间")
+    else:
+        discovered = now
+    if discovered > now:
+        raise UsageError(f"发现时间 {discovered.isoformat()} 晚于当前时间 {now.isoformat()}")
+    case_id = fresh_id(repo, discovered.astimezone(zone).strftime("%Y%m%d"))
+    discovered_by = fields.get("discovered_by") or by
+    first = entry(Action.discovered, discovered, now, discovered_by, _first_text(fields))
+    record: dict[str, Any] = {
+        "version": 1,
+        "id": case_id,
+        "title": fields.get("title"),
+        "discovered_at": discovered,
+        "discovered_by": discovered_by,
+        "unit": fields.get("unit"),
+        "category": fields.get("category"),
+        "summary": fields.get("summary"),
+        "sources": fields.get("sources", []),
+        "signals": {"spread": "isolated", "harmful": False, **fields.get("signals", {})},
+        "level": None,
+        "grading": [],
+        "status": "open",
+        "timeline": [first],
+        "confidential": bool(fields.get("confidential", False)),
+        "drill": bool(fields.get("drill", False)),
+        "closure": None,
+    }
+    relative = case_relpath(case_id)
+    return repo.write_case_text(relative, render_new_case(record), expect_id=case_id)
+
+
+def _first_text(fields: dict[str, Any]) -> str:
+    sources = fields.get("sources") or []
+    if sources:
+        platform = sources[0].get("platform", "other")
+        if platform in Platform.__members__:
+            return f"{label(Platform(platform))}发现"
+    return "登记"
+
+
+def fresh_id(repo: Repo, date: str) -> str:
+    """A random id for the day that no file has, nor had in any branch's history."""
+    taken = repo.existing_ids()
+    try:
+        git = Git(repo.root)
+        deleted = git.deleted_paths(f":(glob)cases/**/YQ-{date}-*") if git.is_repo() else set()
+    except YqError:
+        deleted = set()
+    taken |= {Path(path).stem for path in deleted}
+    for _ in range(1000):
+        case_id = new_case_id(date, secrets.randbits(20))
+        if case_id not in taken:
+            return case_id
+    raise YqError(f"{date} 的案件编号已用尽，无法再生成新编号")

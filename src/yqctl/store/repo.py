@@ -1,0 +1,197 @@
+"""The case repository on disk: ``yq.yaml``, ``org.yaml``, ``cases/<YYYY>/<id>.yaml``, ``evidence/``.
+
+Reading many cases uses the fast marked loader; editing one case goes through the round-trip
+loader so that the user's comments and key order survive, and every write is validated first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+from ruamel.yaml.comments import CommentedMap
+
+from yqctl.core.case import Case, case_relpath, check_case_id
+from yqctl.core.config import Org, RepoConfig
+from yqctl.errors import Problem, YqError
+from yqctl.store import roundtrip, yamlio
+from yqctl.store.files import atomic_write, inside
+from yqctl.store.validate import validate
+
+CONFIG_FILE = "yq.yaml"
+ORG_FILE = "org.yaml"
+CASES_DIR = "cases"
+EVIDENCE_DIR = "evidence"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class LoadedCase:
+    """A case read from disk with where it came from (for messages and JSON output)."""
+
+    case: Case
+    path: str  # relative to the repository root
+    doc: yamlio.Document
+
+
+@dataclass
+class CaseSet:
+    """Every case in the repository, plus the problems found while reading them."""
+
+    cases: list[LoadedCase] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Repo:
+    """A yqctl case repository rooted at the directory holding ``yq.yaml``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Repo:
+        """The repository at ``start`` or the nearest parent with a ``yq.yaml``."""
+        here = (start or Path.cwd()).resolve()
+        if start is not None and not here.is_dir():
+            raise YqError(f"仓库目录不存在：{start}")
+        for candidate in (here, *here.parents):
+            if (candidate / CONFIG_FILE).is_file():
+                return cls(candidate)
+        raise YqError(
+            f"在 {here} 及其上级目录中找不到 {CONFIG_FILE}：请在案件仓库中运行，"
+            "或用 --repo 指定，或先运行 yqctl init 创建仓库"
+        )
+
+    # --- configuration -------------------------------------------------------------------
+
+    @cached_property
+    def config(self) -> RepoConfig:
+        return self.load_model(CONFIG_FILE, RepoConfig)
+
+    @cached_property
+    def org(self) -> Org:
+        return self.load_model(ORG_FILE, Org)
+
+    def load_model(self, relative: str, model: type[M]) -> M:
+        return validate(model, yamlio.load(self.root / relative, relative))
+
+    # --- reading cases --------------------------------------------------------------------
+
+    def case_path(self, case_id: str) -> Path:
+        try:
+            relative = case_relpath(case_id)
+        except ValueError:
+            raise YqError(
+                f"案件编号 {case_id!r} 格式不对，应为 YQ-<YYYYMMDD>-<4位字符>，如 YQ-20261124-7KQ2"
+            ) from None
+        return inside(self.root, relative, what="案件路径")
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def case_files(self) -> list[Path]:
+        """Every ``cases/<YYYY>/*.yaml`` file, sorted (hidden and temporary files skipped)."""
+        base = self.root / CASES_DIR
+        if not base.is_dir():
+            return []
+        found: list[Path] = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            found.extend(
+                Path(dirpath) / name
+                for name in sorted(filenames)
+                if name.endswith((".yaml", ".yml")) and not name.startswith(".")
+            )
+        return found
+
+    def read_case_file(self, path: Path) -> LoadedCase:
+        relative = self.relative(path)
+        if path.is_symlink():
+            raise YqError(f"{relative}: 案件文件不能是符号链接")
+        doc = yamlio.load(path, relative)
+        case = validate(Case, doc)
+        expected = f"{case.id}.yaml"
+        if path.name != expected or path.parent.name != case.year:
+            raise YqError(
+                "",
+                [doc.problem(("id",), f"id {case.id} 与文件位置不符：应保存为 {case_relpath(case.id)}")],
+            )
+        return LoadedCase(case, relative, doc)
+
+    def load_case(self, case_id: str) -> LoadedCase:
+        path = self.case_path(case_id)
+        if not path.is_file():
+            raise YqError(f"找不到案件 {case_id}（{self.relative(path)} 不存在）")
+        return self.read_case_file(path)
+
+    def iter_cases(self) -> Iterator[LoadedCase | Problem]:
+        for path in self.case_files():
+            try:
+                yield self.read_case_file(path)
+            except YqError as exc:
+                yield from exc.problems or [Problem(self.relative(path), 0, 0, exc.message)]
+
+    def load_all(self) -> CaseSet:
+        result = CaseSet()
+        for item in self.iter_cases():
+            if isinstance(item, Problem):
+                result.problems.append(item)
+            else:
+                result.cases.append(item)
+        return result
+
+    # --- writing cases --------------------------------------------------------------------
+
+    def edit_case(
+        self, case_id: str, change: Callable[[CommentedMap, Case], None]
+    ) -> LoadedCase:
+        """Apply ``change`` to the round-trip tree of a case, validate the result, write atomically."""
+        current = self.load_case(case_id)
+        path = self.root / current.path
+        text = yamlio.read_text(path, current.path)
+        tree = roundtrip.load(text)
+        change(tree, current.case)
+        return self.write_case_text(current.path, roundtrip.dump(tree), expect_id=case_id)
+
+    def write_case_text(self, relative: str, text: str, *, expect_id: str) -> LoadedCase:
+        """Validate ``text`` exactly as it will be on disk, then write it atomically."""
+        doc = yamlio.parse(text, relative)
+        case = validate(Case, doc)
+        if case.id != expect_id:
+            raise YqError(f"{relative}: 不能修改案件编号 id（{expect_id} → {case.id}）")
+        self.check_references(case, doc, raise_on_problem=True)
+        atomic_write(inside(self.root, relative, what="案件路径"), text)
+        return LoadedCase(case, relative, doc)
+
+    def check_references(
+        self, case: Case, doc: yamlio.Document, *, raise_on_problem: bool = False
+    ) -> list[Problem]:
+        """Cross-file checks of one case: its unit exists in org.yaml."""
+        problems: list[Problem] = []
+        if case.unit not in self.org.units:
+            known = "、".join(self.org.units) or "（org.yaml 中没有单位）"
+            problems.append(
+                doc.problem(("unit",), f"unit: 未知的涉事单位 {case.unit!r}；org.yaml 中的单位：{known}")
+            )
+        if problems and raise_on_problem:
+            raise YqError("", problems)
+        return problems
+
+    def existing_ids(self) -> set[str]:
+        return {path.stem for path in self.case_files()}
+
+
+def check_id_argument(case_id: str) -> str:
+    """Validate an id given on the command line before it is used to build any path."""
+    try:
+        return check_case_id(case_id)
+    except ValueError:
+        raise YqError(
+            f"案件编号 {case_id!r} 格式不对，应为 YQ-<YYYYMMDD>-<4位字符>，如 YQ-20261124-7KQ2"
+        ) from None

@@ -1,0 +1,102 @@
+"""What ``yqctl init`` lays down: configuration, the chosen policy, folders, demo cases, git."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from yqctl.errors import YqError
+from yqctl.resources import data_dir
+from yqctl.store import roundtrip, yamlio
+from yqctl.store.files import atomic_write
+from yqctl.store.git import Git
+from yqctl.store.repo import CASES_DIR, CONFIG_FILE, EVIDENCE_DIR, ORG_FILE
+
+GITATTRIBUTES = """\
+# yqctl：案件文件统一用 LF 换行；证据文件按字节原样保存（sha256 才能在各平台一致）
+*.yaml text eol=lf
+evidence/** -text -diff
+"""
+
+GITIGNORE = """\
+# yqctl 的本地缓存，可随时删除
+.yqctl/
+"""
+
+TEMPLATES_README = """\
+# templates/
+
+在此放置与内置模板同名的 Jinja 模板，即可覆盖内置的表单与报告模板。
+Put a Jinja template here with the name of a built-in one to override it.
+"""
+
+
+def scaffold(
+    directory: Path, policy: str, *, institution: str | None, demo: bool, commit: bool
+) -> dict[str, Any]:
+    root = directory.resolve()
+    if (root / CONFIG_FILE).exists():
+        raise YqError(f"{root} 已经是 yqctl 仓库（已有 {CONFIG_FILE}），未做任何改动")
+    policies = data_dir("policies")
+    if not (policies / f"{policy}.yaml").is_file():
+        raise YqError(f"找不到内置政策 {policy}")
+    root.mkdir(parents=True, exist_ok=True)
+    written = [
+        _copy_config(policies / f"{policy}.yq.yaml", root / CONFIG_FILE, institution),
+        _copy_config(policies / f"{policy}.org.yaml", root / ORG_FILE, institution),
+        _copy(policies / f"{policy}.yaml", root / "policies" / f"{policy}.yaml"),
+        _write(root / "templates" / "README.md", TEMPLATES_README),
+        _write(root / ".gitattributes", GITATTRIBUTES),
+        _write(root / ".gitignore", GITIGNORE),
+    ]
+    for folder in (CASES_DIR, EVIDENCE_DIR):
+        (root / folder).mkdir(exist_ok=True)
+        written.append(_write(root / folder / ".gitkeep", ""))
+    demo_cases = _copy_demo(policy, root, written) if demo else 0
+    if commit:
+        git = Git(root)
+        if not git.is_repo():
+            git.init()
+        relative = [path.relative_to(root).as_posix() for path in written]
+        name = institution or "示例学校"
+        git.commit(relative, f"yqctl init: {name}（{policy}）" + ("，含演示案件" if demo else ""))
+    return {"root": str(root), "policy": policy, "demo_cases": demo_cases}
+
+
+def _copy_config(source: Path, target: Path, institution: str | None) -> Path:
+    text = yamlio.read_text(source, source.name)
+    if institution:
+        tree = roundtrip.load(text)
+        tree["institution"] = institution
+        text = roundtrip.dump(tree)
+    return _write(target, text)
+
+
+def _copy(source: Path, target: Path) -> Path:
+    return _write(target, yamlio.read_text(source, source.name))
+
+
+def _write(path: Path, text: str) -> Path:
+    if path.exists():
+        return path  # never overwrite what the user already has
+    atomic_write(path, text)
+    return path
+
+
+def _copy_demo(policy: str, root: Path, written: list[Path]) -> int:
+    source = data_dir("cases") / policy
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(source)
+        # demo cases/<policy>/2026/X.yaml → cases/2026/X.yaml; evidence/… stays evidence/…
+        target = root / (relative if relative.parts[0] == EVIDENCE_DIR else CASES_DIR / relative)
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        written.append(target)
+        count += int(target.suffix == ".yaml")
+    return count

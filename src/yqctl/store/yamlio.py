@@ -1,0 +1,270 @@
+"""Reading YAML safely and fast, with a line:col mark for every value.
+
+Case files come from many hands, so the reader refuses outright what a loader would otherwise
+accept silently or choke on later: tags (``!!python/object``), anchors and aliases (alias bombs),
+duplicate keys, git conflict markers, files that are not UTF-8, and files above a size cap. It
+walks libyaml's event stream (PyYAML's C parser) without recursion and resolves plain scalars by
+YAML 1.2's core schema, leaving timestamps as text for pydantic to parse (so a naive time is seen).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from yqctl.errors import Problem, YqError
+
+MAX_BYTES = 1024 * 1024  # a real case is a few KB; anything near this is an accident or an attack
+MAX_DEPTH = 32
+
+Loc = tuple[str | int, ...]
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( .*)?$", re.MULTILINE)
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: plain Python data plus where each value and key stands."""
+
+    path: str
+    data: Any
+    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # value positions, 1-based
+    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # positions of map keys
+
+    def mark(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """The position of ``loc`` or of its nearest enclosing value that has one."""
+        for end in range(len(loc), -1, -1):
+            sub = loc[:end]
+            if key and sub in self.key_marks:
+                return self.key_marks[sub]
+            if sub in self.marks:
+                return self.marks[sub]
+        return (1, 1)
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        line, col = self.mark(loc, key=key)
+        return Problem(self.path, line, col, message)
+
+
+def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> str:
+    """Read a file as UTF-8 text, refusing what no YAML file of ours should be."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise YqError(f"{display}: 文件不存在") from None
+    except IsADirectoryError:
+        raise YqError(f"{display}: 是目录，不是文件") from None
+    except OSError as exc:
+        raise YqError(f"{display}: 无法读取（{exc.strerror}）") from None
+    if len(raw) > max_bytes:
+        raise _fail(display, 1, 1, f"文件过大（超过 {max_bytes // 1024} KiB），拒绝读取")
+    return decode(raw, display)
+
+
+def decode(raw: bytes, display: str) -> str:
+    """Bytes to text: UTF-8 (a leading BOM is allowed), no NUL bytes, never empty."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if not raw.strip():
+        raise _fail(display, 1, 1, "文件为空")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, col = _byte_position(raw, nul)
+        raise _fail(display, line, col, "文件包含 NUL 字节，不是文本文件")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(raw, exc.start)
+        raise _fail(display, line, col, "文件不是 UTF-8 编码（请用 UTF-8 保存）") from None
+    return text
+
+
+def parse(text: str, display: str) -> Document:
+    """Parse one YAML document into plain data with marks; raise YqError on anything unsafe."""
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise _fail(
+            display,
+            line,
+            1,
+            "文件中有 git 合并冲突标记（<<<<<<< / ======= / >>>>>>>）：请先解决冲突，"
+            "保留正确的内容并删除这些标记行",
+        )
+    doc = Document(display, None)
+    try:
+        doc.data = _Builder(doc).build(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise _fail(display, line, col, f"YAML 语法错误：{_explain(exc)}") from None
+    except yaml.YAMLError as exc:
+        raise _fail(display, 1, 1, f"YAML 语法错误：{exc}") from None
+    return doc
+
+
+def load(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse a YAML file."""
+    return parse(read_text(path, display, max_bytes=max_bytes), display)
+
+
+class _Builder:
+    """Builds plain data from libyaml events with an explicit stack (no recursion limit to hit)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def build(self, events: Iterator[yaml.Event]) -> Any:
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self._refuse(event, "文件只能包含一个 YAML 文档（多了一个 ---）")
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                self._refuse(event, f"不允许使用别名 *{event.anchor}（案件文件中禁用锚点和别名）")
+            if isinstance(event, yaml.NodeEvent):
+                self._check_node(event)
+            if isinstance(event, yaml.ScalarEvent):
+                value: Any = _resolve(event)
+                if stack and stack[-1].wants_key():
+                    stack[-1].set_key(value, event, self)
+                    continue
+                self._place(stack, value, event)
+                if not stack:
+                    root = value
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    self._refuse(event, f"嵌套过深（超过 {MAX_DEPTH} 层）")
+                if stack and stack[-1].wants_key():
+                    self._refuse(event, "映射的键必须是简单文本")
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                loc = self._place(stack, container, event)
+                stack.append(_Frame(container, loc))
+                if len(stack) == 1:
+                    root = container
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                stack.pop()
+        return root
+
+    def _place(self, stack: list[_Frame], value: Any, event: yaml.Event) -> Loc:
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if not stack:
+            loc: Loc = ()
+        else:
+            loc = stack[-1].add(value)
+        self.doc.marks[loc] = mark
+        return loc
+
+    def _check_node(self, event: yaml.NodeEvent) -> None:
+        if event.anchor is not None:
+            self._refuse(event, f"不允许使用锚点 &{event.anchor}（案件文件中禁用锚点和别名）")
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        explicit = (not implicit[0] and not implicit[1]) if isinstance(implicit, tuple) else not implicit
+        if tag is not None and tag != "!" and explicit:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self._refuse(event, f"不允许使用 YAML 标签 {shown}")
+
+    def _refuse(self, event: yaml.Event, message: str) -> None:
+        mark = event.start_mark
+        raise _fail(self.doc.path, mark.line + 1, mark.column + 1, message)
+
+
+class _Frame:
+    """A mapping or sequence being filled."""
+
+    def __init__(self, container: dict[str, Any] | list[Any], loc: Loc) -> None:
+        self.container = container
+        self.loc = loc
+        self.key: str | None = None
+        self.has_key = False
+
+    def wants_key(self) -> bool:
+        return isinstance(self.container, dict) and not self.has_key
+
+    def set_key(self, value: Any, event: yaml.ScalarEvent, builder: _Builder) -> None:
+        assert isinstance(self.container, dict)
+        if not isinstance(value, str):
+            value = event.value  # keys are names: `1:` or `true:` mean the text
+        if value in self.container:
+            first = builder.doc.key_marks.get((*self.loc, value), (0, 0))[0]
+            builder._refuse(event, f"重复的键 {value!r}（第一次出现在第 {first} 行）")
+        self.key, self.has_key = value, True
+        builder.doc.key_marks[(*self.loc, value)] = (
+            event.start_mark.line + 1,
+            event.start_mark.column + 1,
+        )
+
+    def add(self, value: Any) -> Loc:
+        if isinstance(self.container, list):
+            self.container.append(value)
+            return (*self.loc, len(self.container) - 1)
+        assert self.key is not None
+        self.container[self.key] = value
+        self.has_key = False
+        return (*self.loc, self.key)
+
+
+def _resolve(event: yaml.ScalarEvent) -> Any:
+    """YAML 1.2 core schema for plain scalars; quoted and block scalars stay text."""
+    value: str = event.value
+    if event.style is not None and event.style != "":
+        return value
+    if value in _NULLS:
+        return None
+    if value in _BOOLS:
+        return _BOOLS[value]
+    if _INT.match(value):
+        return int(value)
+    if _INT_OCT.match(value):
+        return int(value[2:], 8)
+    if _INT_HEX.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
+        return float(value)
+    return value
+
+
+_EXPLAINED = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”（值里有冒号时请加引号，或检查缩进）",
+    "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found undefined alias": "未定义的别名",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+}
+
+
+def _explain(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "无法解析"
+    for english, chinese in _EXPLAINED.items():
+        if problem.startswith(english):
+            return f"{chinese}（{problem}）"
+    return problem
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def _fail(display: str, line: int, col: int, message: str) -> YqError:
+    problem = Problem(display, line, col, message)
+    return YqError(str(problem), [problem])

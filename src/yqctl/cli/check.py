@@ -6,6 +6,8 @@ import typer
 
 from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo
 
+SHOWN_WARNINGS = 5
+
 
 def check(repo: RepoOpt = None, as_json: JsonOpt = False) -> None:
     """检查仓库中的每个文件（案件、yq.yaml、org.yaml、证据哈希），逐条列出问题；有问题时退出码为 1。"""
@@ -26,8 +28,11 @@ def check(repo: RepoOpt = None, as_json: JsonOpt = False) -> None:
         out = console()
         for problem in report.problems:
             out.print(str(problem), markup=False)
-        for warning in report.warnings:
+        for warning in report.warnings[:SHOWN_WARNINGS]:
             out.print(f"[yellow]提醒[/] {escape(str(warning))}")
+        if len(report.warnings) > SHOWN_WARNINGS:
+            hidden = len(report.warnings) - SHOWN_WARNINGS
+            out.print(f"[yellow]提醒[/] 另有 {hidden} 条提醒未显示（--json 可查看全部）")
         verdict = "[red]有问题[/]" if report.problems else "[green]全部通过[/]"
         out.print(
             f"检查了 {report.files} 个文件：{verdict}，问题 {len(report.problems)} 个，"

@@ -29,7 +29,7 @@ def history(
     if as_json:
         emit_json(
             [
-                {**asdict(r.commit), "readable": r.readable, "changes": [asdict(c) for c in r.changes]}
+                {**asdict(r.commit), "readable": r.readable, "created": r.created, "changes": [asdict(c) for c in r.changes]}
                 for r in revisions
             ]
         )
@@ -38,6 +38,8 @@ def history(
     for revision in revisions:
         c = revision.commit
         out.print(f"[bold]{c.authored_at}[/]  {escape(c.author)}  [dim]{c.sha[:10]}[/]  {escape(c.subject)}")
+        if revision.created:
+            out.print("    + 新建案件")
         if not revision.readable:
             out.print("    （此版本无法解析）")
         for change in revision.changes:

@@ -17,6 +17,7 @@ class Revision:
     commit: Commit
     changes: list[Change]
     readable: bool  # False when that version of the file could not be parsed
+    created: bool = False  # the commit that added the file: listed as one line, not field by field
 
 
 def case_history(repo: Repo, case_id: str) -> list[Revision]:
@@ -34,7 +35,10 @@ def case_history(repo: Repo, case_id: str) -> list[Revision]:
         if data is None:
             revisions.append(Revision(commit, [], readable=False))
             continue
-        revisions.append(Revision(commit, diff(previous, data), readable=True))
+        if previous == {}:
+            revisions.append(Revision(commit, [], readable=True, created=True))
+        else:
+            revisions.append(Revision(commit, diff(previous, data), readable=True))
         previous = data
     return revisions
 

@@ -59,9 +59,14 @@ def _check_org(repo: Repo, report: Report) -> Org | None:
     except YqError as exc:
         report.problems.extend(_problems(exc, ORG_FILE))
         return None
+    by_entry: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     for loc in _placeholders(doc.data, ()):
-        dotted = ".".join(str(part) for part in loc)
-        report.warnings.append(doc.problem(loc, f"{dotted} 仍是占位内容“{PLACEHOLDER}”，请填写"))
+        by_entry.setdefault(loc[:2], []).append(loc)
+    for entry, locs in by_entry.items():
+        fields = "、".join(".".join(str(p) for p in loc[2:]) for loc in locs)
+        report.warnings.append(
+            doc.problem(locs[0], f"{'.'.join(map(str, entry))} 的 {fields} 仍是占位内容“{PLACEHOLDER}”，请填写")
+        )
     return org
 
 

@@ -27,6 +27,8 @@ def _yaml() -> YAML:
     yaml.width = 4096  # never re-wrap a user's long Chinese lines
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(datetime, _represent_datetime)
+    # the same object used twice must be written twice, not as an anchor our reader refuses
+    yaml.representer.ignore_aliases = lambda _data: True
     return yaml
 
 

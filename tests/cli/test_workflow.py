@@ -82,7 +82,10 @@ def test_hand_comment_survives_three_writes(
     text = path.read_text(encoding="utf-8")
     text = text.replace("unit: 后勤处", "unit: 后勤处  # 经核实为二食堂", 1)
     text = text.replace("signals:", "# 由值班员人工补充\nsignals:", 1)
-    path.write_text(text.replace("title: 网传食堂饭菜出现异物", "title: '网传食堂饭菜出现异物'"), encoding="utf-8")
+    path.write_text(
+        text.replace("title: 网传食堂饭菜出现异物", "title: '网传食堂饭菜出现异物'"),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-qam", "hand edit")
     for action in ("reported_to_office", "unit_report", "reply"):
         assert yq("act", case_id, action, "--repo", str(repo), "--now", NOW).code == 0
@@ -93,7 +96,9 @@ def test_hand_comment_survives_three_writes(
     assert after.count("action:") == 4
 
 
-def test_act_commits_only_the_case_file(repo: Path, yq: Runner, new_case: Callable[..., str]) -> None:
+def test_act_commits_only_the_case_file(
+    repo: Path, yq: Runner, new_case: Callable[..., str]
+) -> None:
     case_id = new_case()
     (repo / "notes.txt").write_text("unrelated work in progress", encoding="utf-8")
     git(repo, "add", "notes.txt")
@@ -111,7 +116,9 @@ def test_no_commit_writes_but_does_not_commit(
 ) -> None:
     case_id = new_case()
     head = git(repo, "rev-parse", "HEAD")
-    assert yq("act", case_id, "statement", "--repo", str(repo), "--now", NOW, "--no-commit").code == 0
+    assert (
+        yq("act", case_id, "statement", "--repo", str(repo), "--now", NOW, "--no-commit").code == 0
+    )
     assert git(repo, "rev-parse", "HEAD") == head
     assert "action: statement" in case_file(repo, case_id).read_text(encoding="utf-8")
 
@@ -182,11 +189,15 @@ def test_closed_case_refuses_actions_but_takes_notes(
 
 def test_act_refuses_future_time(repo: Path, yq: Runner, new_case: Callable[..., str]) -> None:
     case_id = new_case()
-    result = yq("act", case_id, "reply", "--repo", str(repo), "--now", NOW, "--at", "2026-11-25 09:00")
+    result = yq(
+        "act", case_id, "reply", "--repo", str(repo), "--now", NOW, "--at", "2026-11-25 09:00"
+    )
     assert result.code == 1 and "晚于当前时间" in result.err
 
 
-def test_ids_are_unique_and_never_reused(repo: Path, yq: Runner, new_case: Callable[..., str]) -> None:
+def test_ids_are_unique_and_never_reused(
+    repo: Path, yq: Runner, new_case: Callable[..., str]
+) -> None:
     ids = {new_case("--no-commit") for _ in range(30)}
     assert len(ids) == 30
     assert all(i.startswith("YQ-20261124-") for i in ids)

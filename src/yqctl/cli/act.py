@@ -73,6 +73,12 @@ def act(
         summary = f"{kind.value}（{label(kind)}）" + (f" {text}" if text else "")
         Git(store.root).commit([loaded.path], f"yqctl act {loaded.case.id}: {summary}", author=by)
     if as_json:
-        emit_json({"id": loaded.case.id, "path": loaded.path, "entry": loaded.case.timeline[-1].model_dump(mode="json")})
+        emit_json(
+            {
+                "id": loaded.case.id,
+                "path": loaded.path,
+                "entry": loaded.case.timeline[-1].model_dump(mode="json"),
+            }
+        )
         return
     console().print(f"已记录 {loaded.case.id}：{label(kind)}（{when.isoformat()}）")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -65,6 +66,17 @@ def console(stderr: bool = False) -> Console:
 
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def check_choices(values: list[str] | None, enum: type[StrEnum], flag: str) -> frozenset[str]:
+    """Flag values that must be members of an enumeration; anything else is a usage error."""
+    from yqctl.core.enums import choices_text
+    from yqctl.errors import UsageError
+
+    for value in values or ():
+        if value not in enum.__members__:
+            raise UsageError(f"{flag} {value!r} 不是有效取值；可选：{choices_text(enum)}")
+    return frozenset(values or ())
 
 
 def author_for(by: str | None, repo: Repo) -> str | None:

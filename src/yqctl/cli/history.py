@@ -29,7 +29,12 @@ def history(
     if as_json:
         emit_json(
             [
-                {**asdict(r.commit), "readable": r.readable, "created": r.created, "changes": [asdict(c) for c in r.changes]}
+                {
+                    **asdict(r.commit),
+                    "readable": r.readable,
+                    "created": r.created,
+                    "changes": [asdict(c) for c in r.changes],
+                }
                 for r in revisions
             ]
         )
@@ -37,7 +42,9 @@ def history(
     out = console()
     for revision in revisions:
         c = revision.commit
-        out.print(f"[bold]{c.authored_at}[/]  {escape(c.author)}  [dim]{c.sha[:10]}[/]  {escape(c.subject)}")
+        out.print(
+            f"[bold]{c.authored_at}[/]  {escape(c.author)}  [dim]{c.sha[:10]}[/]  {escape(c.subject)}"
+        )
         if revision.created:
             out.print("    + 新建案件")
         if not revision.readable:
@@ -54,7 +61,9 @@ def _describe(field: str, kind: str, old: Any, new: Any) -> str:
 
 def _short(value: Any, limit: int = 100) -> str:
     if isinstance(value, dict) and "action" in value:  # a timeline entry reads best as one line
-        text = " ".join(str(value.get(k, "")) for k in ("at", "action", "by", "text") if value.get(k))
+        text = " ".join(
+            str(value.get(k, "")) for k in ("at", "action", "by", "text") if value.get(k)
+        )
     elif isinstance(value, dict | list):
         text = json.dumps(value, ensure_ascii=False)
     else:

@@ -22,7 +22,9 @@ def init(
     ] = Path("."),
     policy: Annotated[
         PolicyName,
-        typer.Option("--policy", help="处置政策：university（高校办法）或 middle-school（中学预案）"),
+        typer.Option(
+            "--policy", help="处置政策：university（高校办法）或 middle-school（中学预案）"
+        ),
     ] = PolicyName.university,
     institution: Annotated[
         str | None, typer.Option("--institution", help="学校名称（默认用样例中的占位名称）")
@@ -34,7 +36,9 @@ def init(
     """创建案件仓库：yq.yaml、org.yaml、policies/、templates/、cases/、evidence/，并提交到 git。"""
     from yqctl.store.scaffold import scaffold
 
-    result = scaffold(directory, policy.value, institution=institution, demo=demo, commit=not no_commit)
+    result = scaffold(
+        directory, policy.value, institution=institution, demo=demo, commit=not no_commit
+    )
     if as_json:
         emit_json(result)
         return

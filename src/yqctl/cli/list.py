@@ -6,18 +6,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo
+from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, check_choices, console, emit_json, open_repo
 
 if TYPE_CHECKING:
     from yqctl.store.repo import LoadedCase, Repo
 
 
 def list_cases(
-    status: Annotated[list[str] | None, typer.Option("--status", help="按状态筛选，可多次给出")] = None,
-    level: Annotated[list[int] | None, typer.Option("--level", help="按级别筛选（1、2、3）")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="按状态筛选，可多次给出")
+    ] = None,
+    level: Annotated[
+        list[int] | None, typer.Option("--level", help="按级别筛选（1、2、3）")
+    ] = None,
     unit: Annotated[list[str] | None, typer.Option("--unit", help="按涉事单位筛选")] = None,
     category: Annotated[list[str] | None, typer.Option("--category", help="按类别筛选")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="发现时间不早于（日期或时间）")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="发现时间不早于（日期或时间）")
+    ] = None,
     until: Annotated[str | None, typer.Option("--until", help="发现时间早于（日期或时间）")] = None,
     drills: Annotated[bool, typer.Option("--drills", help="包括演练案件")] = False,
     repo: RepoOpt = None,
@@ -25,6 +31,7 @@ def list_cases(
     as_json: JsonOpt = False,
 ) -> None:
     """列出案件，最新发现的在前。演练案件默认不显示。"""
+    from yqctl.core.enums import Category, Status
     from yqctl.core.listing import CaseFilter, select
     from yqctl.timeutil import parse_time
 
@@ -33,10 +40,10 @@ def list_cases(
     case_set = store.load_all()
     _warn(case_set.problems)
     criteria = CaseFilter(
-        statuses=frozenset(status or ()),
+        statuses=check_choices(status, Status, "--status"),
         levels=frozenset(level or ()),
         units=frozenset(unit or ()),
-        categories=frozenset(category or ()),
+        categories=check_choices(category, Category, "--category"),
         since=parse_time(since, zone, what="--since") if since else None,
         until=parse_time(until, zone, what="--until") if until else None,
         drills=drills,
@@ -50,7 +57,9 @@ def list_cases(
 
 
 def _summary(loaded: LoadedCase) -> dict[str, Any]:
-    data = loaded.case.model_dump(mode="json", exclude={"timeline", "grading", "summary", "closure"})
+    data = loaded.case.model_dump(
+        mode="json", exclude={"timeline", "grading", "summary", "closure"}
+    )
     return {**data, "path": loaded.path}
 
 

@@ -62,7 +62,9 @@ def main() -> None:
     except Exception as exc:  # a bug of ours: say so briefly; YQCTL_DEBUG=1 shows the traceback
         if os.environ.get("YQCTL_DEBUG"):
             raise
-        sys.stderr.write(f"yqctl 内部错误：{type(exc).__name__}: {exc}（设置 YQCTL_DEBUG=1 查看详情）\n")
+        sys.stderr.write(
+            f"yqctl 内部错误：{type(exc).__name__}: {exc}（设置 YQCTL_DEBUG=1 查看详情）\n"
+        )
         sys.exit(1)
 
 

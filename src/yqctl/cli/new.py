@@ -28,7 +28,9 @@ REQUIRED = {"title": "--title", "unit": "--unit", "category": "--category"}
 
 def new(
     title: Annotated[str | None, typer.Option("--title", help="舆情标题")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="涉事单位（org.yaml 中的单位名）")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="涉事单位（org.yaml 中的单位名）")
+    ] = None,
     category: Annotated[
         str | None,
         typer.Option(
@@ -41,7 +43,10 @@ def new(
         str | None, typer.Option("--discovered-at", help="发现时间（默认：现在）")
     ] = None,
     discovered_by: Annotated[
-        str | None, typer.Option("--discovered-by", help="发现人岗位（默认：--by 或 yq.yaml 的 default_author）")
+        str | None,
+        typer.Option(
+            "--discovered-by", help="发现人岗位（默认：--by 或 yq.yaml 的 default_author）"
+        ),
     ] = None,
     summary: Annotated[str | None, typer.Option("--summary", help="内容摘要")] = None,
     source: Annotated[
@@ -127,4 +132,3 @@ def _ask_missing(fields: dict[str, Any], store: Repo) -> None:
     }
     for key in missing:
         fields[key] = typer.prompt(prompts[key]).strip()
-

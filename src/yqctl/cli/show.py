@@ -35,7 +35,9 @@ def _print(loaded: LoadedCase, store: Repo) -> None:
     from yqctl.timeutil import format_time
 
     case, zone, out = loaded.case, store.config.zone, console()
-    flags = "".join(f" [reverse] {f} [/]" for f, on in (("演练", case.drill), ("涉密", case.confidential)) if on)
+    flags = "".join(
+        f" [reverse] {f} [/]" for f, on in (("演练", case.drill), ("涉密", case.confidential)) if on
+    )
     out.print(f"[bold]{case.id}[/]  {case.title}{flags}")
     level = f"{case.level}级" if case.level else "待定级"
     facts = Table.grid(padding=(0, 2))
@@ -55,7 +57,9 @@ def _print(loaded: LoadedCase, store: Repo) -> None:
         out.print("\n[bold]来源[/]")
         for source in case.sources:
             when = format_time(source.published_at, zone) if source.published_at else ""
-            out.print(f"  {label(source.platform)}  {source.account or ''}  {when}  {source.url or ''}")
+            out.print(
+                f"  {label(source.platform)}  {source.account or ''}  {when}  {source.url or ''}"
+            )
     s = case.signals
     out.print(
         f"\n[bold]传播[/]  {label(s.spread)}，帖文 {s.posts}、转发 {s.reposts}、评论 {s.comments}、"
@@ -63,13 +67,19 @@ def _print(loaded: LoadedCase, store: Repo) -> None:
     )
     for grading in case.grading:
         why = "、".join(grading.matched) or grading.override_reason or ""
-        out.print(f"[bold]定级[/]  {format_time(grading.at, zone)}  {grading.level_name or grading.level}  {why}")
+        out.print(
+            f"[bold]定级[/]  {format_time(grading.at, zone)}  {grading.level_name or grading.level}  {why}"
+        )
     table = Table(title="时间线", title_justify="left", show_lines=False)
     for column in ("时间", "动作", "经办", "说明"):
         table.add_column(column)
     for item in case.timeline:
-        table.add_row(format_time(item.at, zone), label(item.action), item.by or "", item.text or "")
+        table.add_row(
+            format_time(item.at, zone), label(item.action), item.by or "", item.text or ""
+        )
     out.print(table)
     if case.closure:
-        out.print(f"[bold]办结[/]  {format_time(case.closure.closed_at, zone)}  {case.closure.result}")
+        out.print(
+            f"[bold]办结[/]  {format_time(case.closure.closed_at, zone)}  {case.closure.result}"
+        )
         out.print(f"[bold]总结评估[/]  {case.closure.evaluation}")

@@ -135,7 +135,9 @@ class Case(Model):
     version: Literal[1]
     id: Annotated[str, Field(validate_default=False)]
     title: Text
-    discovered_at: AwareDatetime  # 发现时间: deadlines count from here unless the policy says otherwise
+    discovered_at: (
+        AwareDatetime  # 发现时间: deadlines count from here unless the policy says otherwise
+    )
     discovered_by: str | None = None
     unit: Text  # 涉事单位: a key of org.yaml units
     category: CategoryField

@@ -65,7 +65,10 @@ def _check_org(repo: Repo, report: Report) -> Org | None:
     for entry, locs in by_entry.items():
         fields = "、".join(".".join(str(p) for p in loc[2:]) for loc in locs)
         report.warnings.append(
-            doc.problem(locs[0], f"{'.'.join(map(str, entry))} 的 {fields} 仍是占位内容“{PLACEHOLDER}”，请填写")
+            doc.problem(
+                locs[0],
+                f"{'.'.join(map(str, entry))} 的 {fields} 仍是占位内容“{PLACEHOLDER}”，请填写",
+            )
         )
     return org
 
@@ -74,7 +77,9 @@ def _placeholders(node: Any, loc: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     if isinstance(node, dict):
         return [hit for key, value in node.items() for hit in _placeholders(value, (*loc, key))]
     if isinstance(node, list):
-        return [hit for index, value in enumerate(node) for hit in _placeholders(value, (*loc, index))]
+        return [
+            hit for index, value in enumerate(node) for hit in _placeholders(value, (*loc, index))
+        ]
     return [loc] if node == PLACEHOLDER else []
 
 
@@ -83,11 +88,15 @@ def _check_case(
 ) -> None:
     case, doc = loaded.case, loaded.doc
     if case.id in seen:
-        report.problems.append(doc.problem(("id",), f"重复的案件编号 {case.id}（另见 {seen[case.id]}）"))
+        report.problems.append(
+            doc.problem(("id",), f"重复的案件编号 {case.id}（另见 {seen[case.id]}）")
+        )
     seen.setdefault(case.id, loaded.path)
     if org is not None and case.unit not in org.units:
         report.problems.append(
-            doc.problem(("unit",), f"unit: 未知的涉事单位 {case.unit!r}（不在 org.yaml 的 units 中）")
+            doc.problem(
+                ("unit",), f"unit: 未知的涉事单位 {case.unit!r}（不在 org.yaml 的 units 中）"
+            )
         )
     for index, source in enumerate(case.sources):
         report.problems.extend(_check_evidence(repo, source, doc, ("sources", index)))

@@ -76,7 +76,7 @@ class Git:
         self.run("add", "--", *paths)
         args = ["commit", "-q", "-m", message]
         if author:
-            email = self.config("user.email") or env.get("GIT_AUTHOR_EMAIL", FALLBACK_EMAIL)
+            email = env.get("GIT_AUTHOR_EMAIL") or self.config("user.email")
             args += ["--author", f"{author} <{email}>"]
         self.run(*args, "--only", "--", *paths, env=env)
         return self.run("rev-parse", "HEAD").strip()
@@ -84,10 +84,12 @@ class Git:
     def _identity_env(self) -> dict[str, str]:
         # a fresh machine has no user.name: commit anyway, as "yqctl", rather than fail the write
         env: dict[str, str] = {}
-        if not self.config("user.name"):
-            env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = FALLBACK_NAME
-        if not self.config("user.email"):
-            env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = FALLBACK_EMAIL
+        for key, fallback in (("name", FALLBACK_NAME), ("email", FALLBACK_EMAIL)):
+            if self.config(f"user.{key}"):
+                continue
+            for role in ("AUTHOR", "COMMITTER"):
+                variable = f"GIT_{role}_{key.upper()}"
+                env[variable] = os.environ.get(variable) or fallback
         return env
 
     def log(self, path: str) -> list[Commit]:
@@ -110,6 +112,13 @@ class Git:
     def deleted_paths(self, pathspec: str) -> set[str]:
         """Paths matching ``pathspec`` deleted in any branch's history (ids are never reused)."""
         out = self.run(
-            "log", "--all", "--format=", "--name-only", "--diff-filter=D", "--", pathspec, check=False
+            "log",
+            "--all",
+            "--format=",
+            "--name-only",
+            "--diff-filter=D",
+            "--",
+            pathspec,
+            check=False,
         )
         return {line.strip() for line in out.splitlines() if line.strip()}

@@ -31,7 +31,9 @@ def from_file(repo: Repo, path: Path) -> dict[str, Any]:
         raise YqError("", [doc.problem((), "文件顶层应为映射（每行“键: 值”）")])
     for key in FORBIDDEN_IN_FROM:
         if key in doc.data:
-            raise YqError("", [doc.problem((key,), f"{key} 由 yqctl 生成，--from 文件中不能填写", key=True)])
+            raise YqError(
+                "", [doc.problem((key,), f"{key} 由 yqctl 生成，--from 文件中不能填写", key=True)]
+            )
     probe = yamlio.Document(display, {"version": 1, "id": _PLACEHOLDER_ID, **doc.data}, doc.marks)
     _validate_partial(probe)
     return dict(doc.data)
@@ -39,13 +41,20 @@ def from_file(repo: Repo, path: Path) -> dict[str, Any]:
 
 def _validate_partial(doc: yamlio.Document) -> None:
     """Validate what the file gives; fields the flags or prompts will add are not yet required."""
-    defaults = {"title": "-", "unit": "-", "category": "other", "discovered_at": "2000-01-01T00:00:00+00:00"}
+    defaults = {
+        "title": "-",
+        "unit": "-",
+        "category": "other",
+        "discovered_at": "2000-01-01T00:00:00+00:00",
+    }
     for key, value in defaults.items():
         doc.data.setdefault(key, value)
     validate(Case, doc)
 
 
-def sources_from_flags(urls: list[str], platform: str | None, account: str | None) -> list[dict[str, Any]]:
+def sources_from_flags(
+    urls: list[str], platform: str | None, account: str | None
+) -> list[dict[str, Any]]:
     sources = []
     for url in urls:
         item: dict[str, Any] = {"platform": platform or guess_platform(url).value, "url": url}

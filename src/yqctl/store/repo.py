@@ -120,7 +120,11 @@ class Repo:
         if path.name != expected or path.parent.name != case.year:
             raise YqError(
                 "",
-                [doc.problem(("id",), f"id {case.id} 与文件位置不符：应保存为 {case_relpath(case.id)}")],
+                [
+                    doc.problem(
+                        ("id",), f"id {case.id} 与文件位置不符：应保存为 {case_relpath(case.id)}"
+                    )
+                ],
             )
         return LoadedCase(case, relative, doc)
 
@@ -148,9 +152,7 @@ class Repo:
 
     # --- writing cases --------------------------------------------------------------------
 
-    def edit_case(
-        self, case_id: str, change: Callable[[CommentedMap, Case], None]
-    ) -> LoadedCase:
+    def edit_case(self, case_id: str, change: Callable[[CommentedMap, Case], None]) -> LoadedCase:
         """Apply ``change`` to the round-trip tree of a case, validate the result, write atomically."""
         current = self.load_case(case_id)
         path = self.root / current.path
@@ -177,7 +179,9 @@ class Repo:
         if case.unit not in self.org.units:
             known = "、".join(self.org.units) or "（org.yaml 中没有单位）"
             problems.append(
-                doc.problem(("unit",), f"unit: 未知的涉事单位 {case.unit!r}；org.yaml 中的单位：{known}")
+                doc.problem(
+                    ("unit",), f"unit: 未知的涉事单位 {case.unit!r}；org.yaml 中的单位：{known}"
+                )
             )
         if problems and raise_on_problem:
             raise YqError("", problems)

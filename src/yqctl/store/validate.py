@@ -54,7 +54,7 @@ def problems_of(model: type[BaseModel], doc: Document, exc: ValidationError) -> 
 
 
 def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:
-    loc: Loc = tuple(part for part in error["loc"] if _in_data(doc.data, error["loc"], part))
+    loc = _real_loc(doc.data, error["loc"])
     kind = error["type"]
     where = _dotted(loc)
     if kind == "extra_forbidden":
@@ -83,22 +83,19 @@ def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:
     return doc.problem(loc, f"{where}: {message}" if where else message)
 
 
-def _in_data(data: Any, full: tuple[Any, ...], part: Any) -> bool:
-    """Pydantic puts union member names into ``loc``; keep only the parts that are real keys."""
+def _real_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
+    """Pydantic puts union member names into ``loc``; keep the keys and indexes the data has,
+    plus a last key that is missing or extra."""
+    kept: list[str | int] = []
     node = data
-    for item in full:
-        if isinstance(node, dict) and item in node:
-            if item is part:
-                return True
+    for position, item in enumerate(loc):
+        in_dict = isinstance(node, dict) and item in node
+        if in_dict or (isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)):
             node = node[item]
-        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
-            if item is part:
-                return True
-            node = node[item]
-        elif item is part:
-            # the missing or extra key itself, or a union tag: keep string keys at the end only
-            return isinstance(item, str) and item == full[-1]
-    return False
+        elif not (position == len(loc) - 1 and isinstance(item, str)):
+            continue  # a union member's name, not a place in the file
+        kept.append(item)
+    return tuple(kept)
 
 
 def _suggest(model: type[BaseModel], loc: Loc) -> str | None:

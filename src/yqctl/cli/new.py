@@ -111,24 +111,35 @@ def new(
 
 
 def _ask_missing(fields: dict[str, Any], store: Repo) -> None:
-    """Prompt for required fields on a terminal; elsewhere say which flags are missing."""
+    """Prompt for required fields on a terminal (again until valid); elsewhere name the flags."""
     import sys
 
+    from yqctl.core.enums import Category, choices_text
     from yqctl.errors import UsageError
 
+    units = list(store.org.units)
+    allowed = {"unit": units, "category": list(Category.__members__)}
+    for key in ("unit", "category"):
+        value = fields.get(key)
+        if value and value not in allowed[key]:
+            shown = choices_text(Category) if key == "category" else "、".join(units)
+            raise UsageError(f"{REQUIRED[key]} {value!r} 不是有效取值；可选：{shown}")
     missing = [key for key in REQUIRED if not fields.get(key)]
-    if not missing:
-        return
-    if not sys.stdin.isatty():
+    if missing and not sys.stdin.isatty():
         flags = "、".join(REQUIRED[key] for key in missing)
         raise UsageError(f"缺少必填项：{flags}（在终端上运行时会逐项询问）")
-    from yqctl.core.enums import Category, choices_text
-
-    units = "、".join(store.org.units)
     prompts = {
         "title": "舆情标题",
-        "unit": f"涉事单位（{units}）",
+        "unit": f"涉事单位（{'、'.join(units)}）",
         "category": f"舆情类别（{choices_text(Category)}）",
     }
     for key in missing:
-        fields[key] = typer.prompt(prompts[key]).strip()
+        fields[key] = _prompt(prompts[key], allowed.get(key))
+
+
+def _prompt(text: str, allowed: list[str] | None) -> str:
+    while True:
+        answer = str(typer.prompt(text)).strip()
+        if answer and (allowed is None or answer in allowed):
+            return answer
+        typer.echo(f"“{answer}”不是有效取值，请重新输入", err=True)

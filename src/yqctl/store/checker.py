@@ -9,8 +9,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from yqctl.core.case import Source
 from yqctl.core.config import Org, RepoConfig
+from yqctl.core.policy import Policy
+from yqctl.core.workdays import CalendarFile
 from yqctl.errors import Problem, YqError
 from yqctl.store import yamlio
 from yqctl.store.files import inside
@@ -32,6 +36,7 @@ def check(repo: Repo) -> Report:
     report = Report()
     _check_config(repo, report)
     org = _check_org(repo, report)
+    policy = _check_policies(repo, report)
     seen: dict[str, str] = {}
     for item in repo.iter_cases():
         report.files += 1
@@ -39,6 +44,8 @@ def check(repo: Repo) -> Report:
             report.problems.append(item)
             continue
         _check_case(repo, item, org, seen, report)
+        if policy is not None:
+            _check_level(item, policy, report)
     report.problems.sort()
     return report
 
@@ -49,6 +56,51 @@ def _check_config(repo: Repo, report: Report) -> None:
         validate(RepoConfig, yamlio.load(repo.root / CONFIG_FILE, CONFIG_FILE))
     except YqError as exc:
         report.problems.extend(_problems(exc, CONFIG_FILE))
+
+
+def _check_policies(repo: Repo, report: Report) -> Policy | None:
+    """Every file in ``policies/`` by its kind, then the policy that yq.yaml names."""
+    from yqctl.store.policies import CALENDAR_NAME, POLICIES_DIR, load_policy
+
+    folder = repo.root / POLICIES_DIR
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        relative = f"{POLICIES_DIR}/{path.name}"
+        model: type[BaseModel] = CalendarFile if path.name == CALENDAR_NAME else Policy
+        if model is Policy and path.stem == _configured_policy(repo):
+            continue  # loaded below, with its id checked too
+        report.files += 1
+        try:
+            validate(model, yamlio.load(path, relative))
+        except YqError as exc:
+            report.problems.extend(_problems(exc, relative))
+    try:
+        name = repo.config.policy
+    except YqError:
+        return None  # yq.yaml itself is reported above
+    report.files += 1
+    try:
+        return load_policy(repo.root, name).policy
+    except YqError as exc:
+        report.problems.extend(_problems(exc, f"{POLICIES_DIR}/{name}.yaml"))
+        return None
+
+
+def _configured_policy(repo: Repo) -> str | None:
+    try:
+        return repo.config.policy
+    except YqError:
+        return None
+
+
+def _check_level(loaded: LoadedCase, policy: Policy, report: Report) -> None:
+    level = loaded.case.level
+    if level is not None and level not in policy.level_ids:
+        levels = "、".join(f"{i}（{policy.level_name(i)}）" for i in policy.level_ids)
+        report.problems.append(
+            loaded.doc.problem(
+                ("level",), f"level: 策略 {policy.id} 中没有级别 {level}；可选：{levels}"
+            )
+        )
 
 
 def _check_org(repo: Repo, report: Report) -> Org | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap
@@ -27,6 +27,10 @@ CONFIG_FILE = "yq.yaml"
 ORG_FILE = "org.yaml"
 CASES_DIR = "cases"
 EVIDENCE_DIR = "evidence"
+
+if TYPE_CHECKING:
+    from yqctl.core.workdays import WorkCalendar
+    from yqctl.store.policies import LoadedPolicy
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -77,6 +81,18 @@ class Repo:
     @cached_property
     def org(self) -> Org:
         return self.load_model(ORG_FILE, Org)
+
+    @cached_property
+    def policy(self) -> LoadedPolicy:
+        from yqctl.store.policies import load_policy
+
+        return load_policy(self.root, self.config.policy)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        from yqctl.store.policies import load_calendar
+
+        return load_calendar(self.root)
 
     def load_model(self, relative: str, model: type[M]) -> M:
         return validate(model, yamlio.load(self.root / relative, relative))

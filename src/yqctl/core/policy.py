@@ -32,6 +32,9 @@ class StartPoint(StrEnum):
     graded_at = "graded_at"  # 定为当前级别的时间 (the grading entry that reached the current level)
 
 
+# Deadline keys the engine itself uses: the 续报 series and the 待定级 entries of `due`.
+RESERVED_KEYS = frozenset({"follow_up", "grade"})
+
 START_LABELS = {StartPoint.discovered_at: "发现时间", StartPoint.graded_at: "定级时间"}
 
 
@@ -188,6 +191,14 @@ class Policy(Model):
         yield from _duplicates("deadlines", "key", [d.key for d in self.deadlines])
         yield from self._undeclared_levels()
         yield from self._unknown_targets()
+        for i, spec in enumerate(self.deadlines):
+            if spec.key in RESERVED_KEYS:
+                yield _error(
+                    ("deadlines", i, "key"),
+                    spec.key,
+                    "{value} 为保留键名，请换一个",
+                    value=spec.key,
+                )
 
     def _undeclared_levels(self) -> Iterator[InitErrorDetails]:
         declared = self.level_ids

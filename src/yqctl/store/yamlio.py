@@ -9,6 +9,7 @@ YAML 1.2's core schema, leaving timestamps as text for pydantic to parse (so a n
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> str:
     try:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
+            size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise YqError(f"{display}: 文件不存在") from None
     except IsADirectoryError:
@@ -69,7 +71,8 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> str:
     except OSError as exc:
         raise YqError(f"{display}: 无法读取（{exc.strerror}）") from None
     if len(raw) > max_bytes:
-        raise _fail(display, 1, 1, f"文件过大（超过 {max_bytes // 1024} KiB），拒绝读取")
+        shown = f"{_size_text(max(size, len(raw)))}，上限 {_size_text(max_bytes)}"
+        raise _fail(display, 1, 1, f"文件过大（{shown}），拒绝读取")
     return decode(raw, display)
 
 
@@ -79,6 +82,8 @@ def decode(raw: bytes, display: str) -> str:
         raw = raw[3:]
     if not raw.strip():
         raise _fail(display, 1, 1, "文件为空")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(display, 1, 1, "文件是 UTF-16 编码，不是 UTF-8（请用 UTF-8 保存）")
     nul = raw.find(b"\0")
     if nul >= 0:
         line, col = _byte_position(raw, nul)
@@ -109,7 +114,16 @@ def parse(text: str, display: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _fail(display, line, col, f"YAML 语法错误：{_explain(exc)}") from None
+        lines = text.split("\n")
+        at = lines[line - 1][col - 1 : col] if line <= len(lines) else ""
+        raise _fail(display, line, col, f"YAML 语法错误：{_explain(exc, at)}") from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml reports a byte offset; the first occurrence of the character is the one it met
+        offset = max(text.find(chr(exc.character)), 0) if isinstance(exc.character, int) else 0
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        shown = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "?"
+        raise _fail(display, line, col, f"文件包含不允许的控制字符 {shown}") from None
     except yaml.YAMLError as exc:
         raise _fail(display, 1, 1, f"YAML 语法错误：{exc}") from None
     return doc
@@ -163,7 +177,7 @@ class _Builder:
         return root
 
     def _place(self, stack: list[_Frame], value: Any, event: yaml.Event) -> Loc:
-        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        mark = _position(event)
         if not stack:
             loc: Loc = ()
         else:
@@ -176,14 +190,15 @@ class _Builder:
             self._refuse(event, f"不允许使用锚点 &{event.anchor}（案件文件中禁用锚点和别名）")
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
-        explicit = (not implicit[0] and not implicit[1]) if isinstance(implicit, tuple) else not implicit
+        explicit = (
+            (not implicit[0] and not implicit[1]) if isinstance(implicit, tuple) else not implicit
+        )
         if tag is not None and tag != "!" and explicit:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             self._refuse(event, f"不允许使用 YAML 标签 {shown}")
 
     def _refuse(self, event: yaml.Event, message: str) -> None:
-        mark = event.start_mark
-        raise _fail(self.doc.path, mark.line + 1, mark.column + 1, message)
+        raise _fail(self.doc.path, *_position(event), message)
 
 
 class _Frame:
@@ -206,10 +221,7 @@ class _Frame:
             first = builder.doc.key_marks.get((*self.loc, value), (0, 0))[0]
             builder._refuse(event, f"重复的键 {value!r}（第一次出现在第 {first} 行）")
         self.key, self.has_key = value, True
-        builder.doc.key_marks[(*self.loc, value)] = (
-            event.start_mark.line + 1,
-            event.start_mark.column + 1,
-        )
+        builder.doc.key_marks[(*self.loc, value)] = _position(event)
 
     def add(self, value: Any) -> Loc:
         if isinstance(self.container, list):
@@ -247,22 +259,38 @@ _EXPLAINED = {
     "could not find expected ':'": "缺少冒号“:”",
     "found undefined alias": "未定义的别名",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+    "exceeded maximum nesting depth": "嵌套过深",
 }
 
 
-def _explain(exc: yaml.MarkedYAMLError) -> str:
+def _explain(exc: yaml.MarkedYAMLError, at: str = "") -> str:
     problem = exc.problem or exc.context or "无法解析"
+    if at == "\t" or "tab character" in problem:  # libyaml does not always say it is a Tab
+        return f"不能用 Tab 缩进，请改用空格（{problem}）"
     for english, chinese in _EXPLAINED.items():
         if problem.startswith(english):
             return f"{chinese}（{problem}）"
     return problem
 
 
+def _position(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset; the column counts characters, as libyaml's do."""
     before = raw[:offset]
     line = before.count(b"\n") + 1
-    col = offset - (before.rfind(b"\n") + 1) + 1
+    start = before.rfind(b"\n") + 1
+    col = len(raw[start:offset].decode("utf-8", errors="replace")) + 1
     return line, col
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MiB"
+    return f"{size / 1024:.0f} KiB" if size >= 1024 else f"{size} 字节"
 
 
 def _fail(display: str, line: int, col: int, message: str) -> YqError:

@@ -42,10 +42,17 @@ ByOpt = Annotated[
 ]
 
 
-def open_repo(repo: Path | None) -> Repo:
+def open_repo(repo: Path | None, *, commit: bool = False) -> Repo:
+    """The repository; ``commit=True`` (a command that will commit) also requires git up front,
+    so that nothing is written that could not then be committed."""
     from yqctl.store.repo import Repo
 
-    return Repo.find(repo)
+    found = Repo.find(repo)
+    if commit:
+        from yqctl.store.git import Git
+
+        Git(found.root).require_repo()
+    return found
 
 
 def resolve_now(now: str | None, repo: Repo) -> datetime:
@@ -61,7 +68,7 @@ def resolve_now(now: str | None, repo: Repo) -> datetime:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def emit_json(data: Any) -> None:

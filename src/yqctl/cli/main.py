@@ -8,7 +8,7 @@ import sys
 import typer
 
 from yqctl import __version__
-from yqctl.cli import act, check, history, init, new, show
+from yqctl.cli import act, check, due, grade, history, init, new, policy, show
 from yqctl.cli import list as list_cmd
 from yqctl.errors import UsageError, YqError
 
@@ -44,6 +44,9 @@ app.command("list")(list_cmd.list_cases)
 app.command("act")(act.act)
 app.command("check")(check.check)
 app.command("history")(history.history)
+app.command("grade")(grade.grade)
+app.command("due")(due.due)
+app.add_typer(policy.app, name="policy")
 
 
 def main() -> None:

@@ -60,6 +60,13 @@ def new(
         list[str] | None,
         typer.Option("--signal", help="定级事实 KEY=VALUE，如 harmful=true、spread=local_hotspot"),
     ] = None,
+    incident_type: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            help="事件类型（policies/types.yaml），如 canteen、exam：预填类别、单位、信号和标题前缀",
+        ),
+    ] = None,
     from_file: Annotated[
         Path | None, typer.Option("--from", help="从 YAML 文件读取字段（命令行参数优先）")
     ] = None,
@@ -74,7 +81,7 @@ def new(
     """登记一起新舆情，输出新案件编号。缺少的必填项在终端上会逐项询问。"""
     from yqctl.store import newcase
 
-    store = open_repo(repo)
+    store = open_repo(repo, commit=not no_commit)
     moment = resolve_now(now, store)
     fields: dict[str, Any] = newcase.from_file(store, from_file) if from_file else {}
     flags = {
@@ -95,7 +102,19 @@ def new(
         fields["drill"] = True
     if confidential:
         fields["confidential"] = True
+    first_actions: tuple[str, ...] = ()
+    if incident_type:
+        from yqctl.core.incident_types import apply_type
+        from yqctl.store.policies import load_types
+
+        itype = load_types(store.root).get(incident_type)
+        fields = apply_type(fields, itype, store.config.policy)
+        first_actions = itype.first_actions
     _ask_missing(fields, store)
+    if incident_type and not fields["title"].startswith(itype.title_prefix):
+        from yqctl.core.incident_types import prefixed_title
+
+        fields["title"] = prefixed_title(fields["title"], itype.title_prefix)  # a prompted title
     who = author_for(by, store)
     loaded = newcase.create(store, fields, now=moment, by=who)
     if not no_commit:
@@ -105,9 +124,18 @@ def new(
             [loaded.path], f"yqctl new {loaded.case.id}: {loaded.case.title}", author=by
         )
     if as_json:
-        emit_json({**loaded.case.model_dump(mode="json"), "path": loaded.path})
+        extra = {"first_actions": list(first_actions)} if incident_type else {}
+        emit_json({**loaded.case.model_dump(mode="json"), "path": loaded.path, **extra})
         return
-    console().print(f"已登记 [bold]{loaded.case.id}[/]：{loaded.case.title}（{loaded.path}）")
+    out = console()
+    out.print(
+        f"已登记 [bold]{loaded.case.id}[/]：{loaded.case.title}（{loaded.path}）", markup=True
+    )
+    if first_actions:
+        out.print("首先要做的事：")
+        for number, step in enumerate(first_actions, 1):
+            out.print(f"  {number}. {step}", markup=False)
+    out.print(f"下一步：yqctl grade {loaded.case.id}", markup=False)
 
 
 def _ask_missing(fields: dict[str, Any], store: Repo) -> None:

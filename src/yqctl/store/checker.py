@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from yqctl.core.case import Source
 from yqctl.core.config import Org, RepoConfig
+from yqctl.core.incident_types import IncidentTypes
 from yqctl.core.policy import Policy
 from yqctl.core.workdays import CalendarFile
 from yqctl.errors import Problem, YqError
@@ -60,12 +61,15 @@ def _check_config(repo: Repo, report: Report) -> None:
 
 def _check_policies(repo: Repo, report: Report) -> Policy | None:
     """Every file in ``policies/`` by its kind, then the policy that yq.yaml names."""
-    from yqctl.store.policies import CALENDAR_NAME, POLICIES_DIR, load_policy
+    from yqctl.store.policies import CALENDAR_NAME, POLICIES_DIR, TYPES_NAME, load_policy
 
+    special: dict[str, type[BaseModel]] = {CALENDAR_NAME: CalendarFile, TYPES_NAME: IncidentTypes}
     folder = repo.root / POLICIES_DIR
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         relative = f"{POLICIES_DIR}/{path.name}"
-        model: type[BaseModel] = CalendarFile if path.name == CALENDAR_NAME else Policy
+        if path.name.endswith(".example.yaml"):
+            continue  # a sample to copy from, not in force
+        model = special.get(path.name, Policy)
         if model is Policy and path.stem == _configured_policy(repo):
             continue  # loaded below, with its id checked too
         report.files += 1

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from yqctl.core.incident_types import IncidentTypes
 from yqctl.core.policy import Policy
 from yqctl.core.workdays import CalendarFile, WorkCalendar
 from yqctl.errors import YqError
@@ -20,6 +21,7 @@ from yqctl.store.validate import validate
 
 POLICIES_DIR = "policies"
 CALENDAR_NAME = "calendar.yaml"
+TYPES_NAME = "types.yaml"
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,15 @@ def load_calendar(root: Path) -> WorkCalendar:
     if not path.is_file():
         return WorkCalendar()
     return WorkCalendar.from_file(validate(CalendarFile, yamlio.load(path, relative)))
+
+
+def load_types(root: Path) -> IncidentTypes:
+    """Incident types for ``yqctl new --type``: the repository's ``policies/types.yaml`` first."""
+    relative = f"{POLICIES_DIR}/{TYPES_NAME}"
+    local = inside(root, relative, what="事件类型文件")
+    path, display = (
+        (local, relative)
+        if local.is_file()
+        else (data_dir("policies") / TYPES_NAME, f"(内置) {TYPES_NAME}")
+    )
+    return validate(IncidentTypes, yamlio.load(path, display))

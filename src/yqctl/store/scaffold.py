@@ -46,6 +46,7 @@ def scaffold(
         _copy_config(policies / f"{policy}.yq.yaml", root / CONFIG_FILE, institution),
         _copy_config(policies / f"{policy}.org.yaml", root / ORG_FILE, institution),
         _copy(policies / f"{policy}.yaml", root / "policies" / f"{policy}.yaml"),
+        _copy(policies / "types.yaml", root / "policies" / "types.yaml"),
         _write(root / "templates" / "README.md", TEMPLATES_README),
         _write(root / ".gitattributes", GITATTRIBUTES),
         _write(root / ".gitignore", GITIGNORE),

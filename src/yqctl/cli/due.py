@@ -1,0 +1,129 @@
+"""``yqctl due``: every open deadline of every open case, overdue first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now
+
+if TYPE_CHECKING:
+    from yqctl.core.deadlines import DeadlineState, DueItem
+    from yqctl.store.repo import Repo
+
+STYLES = {
+    "overdue": "bold red",
+    "due_soon": "yellow",
+    "open": "",
+    "met": "green",
+    "met_late": "magenta",
+}
+
+
+def due(
+    within: Annotated[
+        str | None, typer.Option("--within", help="只显示此时间内到期（及已超时）的，如 2h、30m")
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="只看某个涉事单位")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="同时列出已完成的时限及完成时间")] = False,
+    drills: Annotated[bool, typer.Option("--drills", help="包括演练案件")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="有超时的时限时退出码为 1（供 cron/CI 使用）")
+    ] = False,
+    repo: RepoOpt = None,
+    now: NowOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """列出所有未办结案件的处置时限：已超时的在前（按超时长短），然后是即将到期的，再是其余的。"""
+    from yqctl.core.deadlines import due as collect
+    from yqctl.core.durations import parse_span
+
+    store = open_repo(repo)
+    moment = resolve_now(now, store)
+    span = parse_span(within) if within else None
+    case_set = store.load_all()
+    if case_set.problems:
+        console(stderr=True).print(
+            f"[yellow]有 {len(case_set.problems)} 个文件无法读取，已跳过（运行 yqctl check 查看）[/]"
+        )
+    items = collect(
+        (loaded.case for loaded in case_set.cases),
+        store.policy.policy,
+        store.calendar,
+        store.config.zone,
+        moment,
+        within=span,
+        unit=unit,
+        include_drills=drills,
+        include_met=show_all,
+    )
+    if as_json:
+        emit_json([item.to_json() for item in items])
+    else:
+        _print(items, store)
+    if check and any(item.state and item.state.status.value == "overdue" for item in items):
+        raise typer.Exit(1)
+
+
+def status_text(state: DeadlineState) -> str:
+    """``已超时 2小时10分`` etc., styled for the terminal."""
+    from yqctl.core.deadlines import STATUS_LABELS
+    from yqctl.core.durations import minutes_label
+
+    text = STATUS_LABELS[state.status]
+    if state.overdue_by_minutes:
+        text += f" {minutes_label(state.overdue_by_minutes)}"
+    if state.late_by_minutes:
+        text += f" {minutes_label(state.late_by_minutes)}"
+    style = STYLES[state.status.value]
+    return f"[{style}]{text}[/]" if style else text
+
+
+def _print(items: list[DueItem], store: Repo) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from yqctl.timeutil import format_time
+
+    zone = store.config.zone
+    out = console()
+    if not items:
+        out.print("没有未完成的处置时限。")
+        return
+    table = Table(title=f"处置时限 {len(items)} 项", title_justify="left")
+    for column in ("状态", "到期", "编号", "级别", "涉事单位", "事项", "条款", "标题"):
+        table.add_column(column, no_wrap=column in ("到期", "编号"))
+    for item in items:
+        state = item.state
+        if state is None:
+            row = [
+                "[bold]待定级[/]",
+                "",
+                item.case_id,
+                "待定级",
+                item.unit,
+                "尚未定级：yqctl grade",
+                "",
+                item.title,
+            ]
+        else:
+            deadline = state.deadline
+            when = format_time(deadline.due, zone) if deadline.due else "办结前"
+            if state.met_at is not None:
+                when = f"{when}（{format_time(state.met_at, zone)} 完成）"
+            row = [
+                status_text(state),
+                when,
+                item.case_id,
+                item.level_name,
+                escape(item.unit),
+                escape(deadline.title),
+                deadline.clause,
+                escape(item.title),
+            ]
+        table.add_row(*row)
+    out.print(table)
+    overdue = sum(1 for i in items if i.state and i.state.status.value == "overdue")
+    if overdue:
+        out.print(f"[bold red]{overdue} 项已超时[/]")

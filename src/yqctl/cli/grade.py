@@ -1,0 +1,175 @@
+"""``yqctl grade``: apply the policy to a case; record the level, who to tell, what is due."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from yqctl.cli.common import (
+    ByOpt,
+    JsonOpt,
+    NoCommitOpt,
+    NowOpt,
+    RepoOpt,
+    author_for,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+)
+
+if TYPE_CHECKING:
+    from yqctl.core.deadlines import DeadlineState
+    from yqctl.core.escalation import Notify
+    from yqctl.core.grading import GradeResult
+    from yqctl.store.repo import Repo
+
+
+def grade(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="案件编号", show_default=False)],
+    level: Annotated[
+        int | None, typer.Option("--level", help="人工指定级别（须同时给出 --reason）")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="人工定级的理由")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写文件")] = False,
+    by: ByOpt = None,
+    no_commit: NoCommitOpt = False,
+    repo: RepoOpt = None,
+    now: NowOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """按策略定级：显示级别和命中的规则、应通知的人及联系方式、由此开始计算的处置时限。"""
+    from yqctl.core.deadlines import case_states
+    from yqctl.core.escalation import contacts
+    from yqctl.core.grading import grade as run_grade
+    from yqctl.core.grading import with_grade
+    from yqctl.errors import UsageError
+    from yqctl.store.repo import check_id_argument
+
+    if reason is not None and level is None:
+        raise UsageError("--reason 用于人工定级，须与 --level 一起给出")
+    store = open_repo(repo)
+    moment = resolve_now(now, store)
+    loaded = store.load_case(check_id_argument(case_id))
+    policy = store.policy
+    result = run_grade(loaded.case, policy.policy, override_level=level, reason=reason)
+    who = author_for(by, store)
+    graded = with_grade(loaded.case, result, moment, who, policy.sha256)
+    states = case_states(graded, policy.policy, store.calendar, store.config.zone, moment)
+    notify = contacts(graded, result.level, policy.policy, store.org)
+    if not dry_run:
+        _record(store, loaded.case.id, result, moment, who, policy.sha256)
+        if not no_commit:
+            from yqctl.store.git import Git
+
+            rules = "、".join(rule.id for rule in result.matched_rules)
+            why = f"人工定级：{reason}" if result.overridden else rules
+            Git(store.root).commit(
+                [loaded.path],
+                f"yqctl grade {loaded.case.id}: {result.level_name}（{why}）",
+                author=by,
+            )
+    if as_json:
+        emit_json(_json(loaded.case.id, result, notify, states, dry_run))
+        return
+    _print(loaded.case.id, result, notify, states, dry_run, store)
+
+
+def _record(
+    store: Repo, case_id: str, result: GradeResult, at: Any, by: str | None, policy_hash: str
+) -> None:
+    """Write level, the grading entry, status and a ``graded`` timeline entry, validated."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from yqctl.core.case import Case
+    from yqctl.core.enums import Action
+    from yqctl.core.timeline import entry
+    from yqctl.store import roundtrip
+
+    record = result.to_entry(at, by, policy_hash).model_dump()
+    rules = "、".join(rule.id for rule in result.matched_rules)
+    text = f"定为{result.level_name}" + (
+        f"（人工定级：{result.override_reason}）" if result.overridden else f"（{rules}）"
+    )
+
+    def change(tree: CommentedMap, case: Case) -> None:
+        roundtrip.set_key(tree, "level", result.level, after="signals")
+        if not isinstance(tree.get("grading"), list):
+            roundtrip.set_key(tree, "grading", [], after="level")
+        tree["grading"].append(roundtrip.to_node(record))
+        if tree.get("status", "open") == "open":
+            roundtrip.set_key(tree, "status", "graded", after="grading")
+        if not isinstance(tree.get("timeline"), list):
+            roundtrip.set_key(tree, "timeline", [], after="status")
+        tree["timeline"].append(roundtrip.to_node(entry(Action.graded, at, at, by, text)))
+
+    store.edit_case(case_id, change)
+
+
+def _json(
+    case_id: str,
+    result: GradeResult,
+    notify: list[Notify],
+    states: list[DeadlineState],
+    dry_run: bool,
+) -> dict[str, Any]:
+    return {
+        "id": case_id,
+        **result.to_json(),
+        "contacts": [person.to_json() for person in notify],
+        "deadlines": [state.to_json() for state in states],
+        "dry_run": dry_run,
+    }
+
+
+def _print(
+    case_id: str,
+    result: GradeResult,
+    notify: list[Notify],
+    states: list[DeadlineState],
+    dry_run: bool,
+    store: Repo,
+) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from yqctl.cli.due import status_text
+    from yqctl.timeutil import format_time
+
+    out = console()
+    major = "，重大舆情" if result.major else ""
+    verb = "（试算，未写入）" if dry_run else ""
+    out.print(f"[bold]{case_id}[/] 定为 [bold red]{result.level_name}[/]{major}{verb}")
+    if result.overridden:
+        out.print(
+            f"  人工定级，理由：{escape(result.override_reason or '')}（规则结果：{result.rule_level}级）"
+        )
+    for rule in result.matched_rules:
+        out.print(f"  命中 {rule.id}［{rule.clause}］{escape(rule.text)}")
+    people = Table(title="应通知", title_justify="left")
+    for column in ("对象", "姓名", "电话", "邮箱", "说明"):
+        people.add_column(column)
+    for person in notify:
+        people.add_row(
+            escape(person.title),
+            escape(person.name or ""),
+            escape(person.phone or ""),
+            escape(person.email or ""),
+            escape(person.note or ("org.yaml 未登记，请补充" if person.missing else "")),
+        )
+    out.print(people)
+    zone = store.config.zone
+    table = Table(title="处置时限", title_justify="left")
+    for column in ("事项", "条款", "时限", "状态", "完成方式"):
+        table.add_column(column)
+    for state in states:
+        deadline = state.deadline
+        table.add_row(
+            escape(deadline.title),
+            deadline.clause,
+            format_time(deadline.due, zone) if deadline.due else "办结前",
+            status_text(state),
+            "、".join(action.value for action in deadline.closed_by),
+        )
+    out.print(table)

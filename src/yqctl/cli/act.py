@@ -52,7 +52,7 @@ def act(
     if action not in Action.__members__:
         raise UsageError(f"未知的处置动作 {action!r}；可选：{choices_text(Action)}")
     kind = Action(action)
-    store = open_repo(repo)
+    store = open_repo(repo, commit=not no_commit)
     moment = resolve_now(now, store)
     when = parse_time(at, store.config.zone, what="--at") if at else moment
     who = author_for(by, store)

@@ -129,19 +129,17 @@ class Repo:
     def read_case_file(self, path: Path) -> LoadedCase:
         relative = self.relative(path)
         if path.is_symlink():
-            raise YqError(f"{relative}: 案件文件不能是符号链接")
+            problem = Problem(relative, 0, 0, "案件文件不能是符号链接")
+            raise YqError(str(problem), [problem])
         doc = yamlio.load(path, relative)
         case = validate(Case, doc)
         expected = f"{case.id}.yaml"
         if path.name != expected or path.parent.name != case.year:
-            raise YqError(
-                "",
-                [
-                    doc.problem(
-                        ("id",), f"id {case.id} 与文件位置不符：应保存为 {case_relpath(case.id)}"
-                    )
-                ],
-            )
+            proper = case_relpath(case.id)
+            message = f"id {case.id} 与文件位置不符：应保存为 {proper}"
+            if (self.root / proper).is_file():
+                message = f"重复的案件编号 {case.id}：{proper} 已是这个编号的案件（{message}）"
+            raise YqError("", [doc.problem(("id",), message)])
         return LoadedCase(case, relative, doc)
 
     def load_case(self, case_id: str) -> LoadedCase:

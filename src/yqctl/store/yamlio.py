@@ -60,16 +60,18 @@ class Document:
 
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> str:
     """Read a file as UTF-8 text, refusing what no YAML file of ours should be."""
+    if path.exists() and not path.is_file() and not path.is_dir():  # opening a FIFO would hang
+        raise _fail(display, 0, 0, "不是普通文件（设备、管道或套接字），拒绝读取")
     try:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
             size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
-        raise YqError(f"{display}: 文件不存在") from None
+        raise _fail(display, 0, 0, "文件不存在") from None
     except IsADirectoryError:
-        raise YqError(f"{display}: 是目录，不是文件") from None
+        raise _fail(display, 0, 0, "是目录，不是文件") from None
     except OSError as exc:
-        raise YqError(f"{display}: 无法读取（{exc.strerror}）") from None
+        raise _fail(display, 0, 0, f"无法读取（{exc.strerror}）") from None
     if len(raw) > max_bytes:
         shown = f"{_size_text(max(size, len(raw)))}，上限 {_size_text(max_bytes)}"
         raise _fail(display, 1, 1, f"文件过大（{shown}），拒绝读取")

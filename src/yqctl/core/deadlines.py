@@ -252,6 +252,7 @@ class DueItem:
     unit: str
     discovered_at: datetime
     state: DeadlineState | None  # None: the case is not graded yet (待定级)
+    position: int = 0  # the deadline's place in the policy: ties keep the policy's order
 
     @property
     def ungraded(self) -> bool:
@@ -326,12 +327,15 @@ def _case_items(
     now: datetime,
     due_soon: timedelta,
 ) -> list[DueItem]:
-    def item(state: DeadlineState | None) -> DueItem:
+    def item(state: DeadlineState | None, position: int = 0) -> DueItem:
         name = policy.level_name(case.level)
-        return DueItem(case.id, case.title, case.level, name, case.unit, case.discovered_at, state)
+        return DueItem(
+            case.id, case.title, case.level, name, case.unit, case.discovered_at, state, position
+        )
 
     head = [item(None)] if case.level is None else []
-    return head + [item(s) for s in case_states(case, policy, calendar, zone, now, due_soon)]
+    states = case_states(case, policy, calendar, zone, now, due_soon)
+    return head + [item(state, n) for n, state in enumerate(states)]
 
 
 def _wanted(item: DueItem, now: datetime, within: timedelta | None, include_met: bool) -> bool:
@@ -355,10 +359,10 @@ _RANK = {
 }
 
 
-def _urgency(item: DueItem) -> tuple[int, datetime, str, str]:
+def _urgency(item: DueItem) -> tuple[int, datetime, str, int]:
     state = item.state
     if state is None:
-        return (0, item.discovered_at, item.case_id, "")
+        return (0, item.discovered_at, item.case_id, 0)
     deadline = state.deadline
     rank = _RANK[state.status]
     if state.met_at is not None:
@@ -367,4 +371,4 @@ def _urgency(item: DueItem) -> tuple[int, datetime, str, str]:
         moment = deadline.due  # the earliest due is the most overdue
     else:
         rank, moment = 4, deadline.start  # no fixed time: after every dated one
-    return (rank, moment, item.case_id, deadline.key)
+    return (rank, moment, item.case_id, item.position)

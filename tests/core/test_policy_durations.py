@@ -36,7 +36,9 @@ def test_spellings(text: str, kind: DurationKind, amount: int, label: str) -> No
     assert duration.label(IMMEDIATE) == label
 
 
-@pytest.mark.parametrize("text", ["", "2", "2 h", "2d", "0h", "0wd", "h", "soon", "-1h", 2, None])
+@pytest.mark.parametrize(
+    "text", ["", "2", "2 h", "2d", "0h", "0wd", "400wd", "h", "soon", "-1h", 2, None]
+)
 def test_bad_spellings_are_refused_in_chinese(text: object) -> None:
     with pytest.raises(PydanticCustomError, match="时限"):
         parse_duration(text)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from pydantic import PlainSerializer, PlainValidator
 from pydantic_core import PydanticCustomError
 
-from yqctl.core.workdays import WorkCalendar
+from yqctl.core.workdays import MAX_WORKDAYS, WorkCalendar
 from yqctl.errors import UsageError
 
 END_OF_DAY = time(23, 59, 59)  # 当日内: the last second of the day, as the seed's "发现当日内"
@@ -96,6 +96,8 @@ def parse_duration(text: object) -> Duration:
     if text in {"immediate", "end_of_day", "until_done"}:
         return Duration(DurationKind(text), 0, text)
     if match := _WORKDAYS_RE.match(text):
+        if int(match[1]) > MAX_WORKDAYS:
+            raise _bad(text, f"（工作日数不能超过 {MAX_WORKDAYS}）")
         return _positive(Duration(DurationKind.workdays, int(match[1]), text))
     match = _FIXED_RE.match(text)
     if text and match:

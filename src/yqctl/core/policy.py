@@ -8,7 +8,6 @@ declared, an escalation target names a declared role …); every error is a pyda
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
@@ -262,10 +261,10 @@ class Policy(Model):
 
 
 def _duplicates(section: str, field: str, values: list[Any]) -> Iterator[InitErrorDetails]:
-    counts = Counter(values)
+    """Every repeat after the first occurrence, located at the repeat."""
     seen: set[Any] = set()
     for i, value in enumerate(values):
-        if counts[value] > 1 and value in seen:
+        if value in seen:
             yield _error(
                 (section, i, field), value, "{field} {value} 重复", field=field, value=value
             )

@@ -201,3 +201,15 @@ def test_ids_are_unique_and_never_reused(
     ids = {new_case("--no-commit") for _ in range(30)}
     assert len(ids) == 30
     assert all(i.startswith("YQ-20261124-") for i in ids)
+
+
+def test_check_warns_when_org_lacks_a_role_the_policy_notifies(repo: Path, yq: Runner) -> None:
+    org = repo / "org.yaml"
+    text = org.read_text(encoding="utf-8")
+    start = text.index("  group_leader:")
+    end = text.index("\n  group_deputy:")
+    org.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    result = yq("check", "--repo", str(repo), "--json")
+    assert result.code == 0, result.out  # a warning, not a failure
+    messages = [w["message"] for w in result.json()["warnings"]]
+    assert any("group_leader" in m and "org.yaml 中没有登记" in m for m in messages)

@@ -38,6 +38,8 @@ def check(repo: Repo) -> Report:
     _check_config(repo, report)
     org = _check_org(repo, report)
     policy = _check_policies(repo, report)
+    if policy is not None and org is not None:
+        _check_escalation(policy, org, report)
     seen: dict[str, str] = {}
     for item in repo.iter_cases():
         report.files += 1
@@ -94,6 +96,17 @@ def _configured_policy(repo: Repo) -> str | None:
         return repo.config.policy
     except YqError:
         return None
+
+
+def _check_escalation(policy: Policy, org: Org, report: Report) -> None:
+    """Roles the policy notifies must be in org.yaml, or `grade` can only print placeholders."""
+    from yqctl.core.escalation import missing_targets
+
+    for target in missing_targets(policy, org):
+        title = policy.target_title(target)
+        report.warnings.append(
+            Problem(ORG_FILE, 0, 0, f"策略 {policy.id} 要通知 {target}（{title}），但 org.yaml 中没有登记")
+        )
 
 
 def _check_level(loaded: LoadedCase, policy: Policy, report: Report) -> None:

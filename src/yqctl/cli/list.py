@@ -52,8 +52,10 @@ def list_cases(
     chosen.sort(key=lambda c: c.case.discovered_at, reverse=True)
     if as_json:
         emit_json([_summary(c) for c in chosen])
-        return
-    _print(chosen, store)
+    else:
+        _print(chosen, store)
+    if case_set.problems:
+        raise typer.Exit(1)  # the others are listed, but an unreadable case file is a problem
 
 
 def _summary(loaded: LoadedCase) -> dict[str, Any]:
@@ -66,6 +68,8 @@ def _summary(loaded: LoadedCase) -> dict[str, Any]:
 def _warn(problems: list[Any]) -> None:
     if problems:
         err = console(stderr=True)
+        for problem in problems:
+            err.print(str(problem), markup=False)
         err.print(f"[yellow]有 {len(problems)} 个文件无法读取，已跳过（运行 yqctl check 查看）[/]")
 
 

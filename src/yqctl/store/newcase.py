@@ -34,7 +34,8 @@ def from_file(repo: Repo, path: Path) -> dict[str, Any]:
             raise YqError(
                 "", [doc.problem((key,), f"{key} 由 yqctl 生成，--from 文件中不能填写", key=True)]
             )
-    probe = yamlio.Document(display, {"version": 1, "id": _PLACEHOLDER_ID, **doc.data}, doc.marks)
+    data = {"version": 1, "id": _PLACEHOLDER_ID, **doc.data}
+    probe = yamlio.Document(display, data, doc.marks, doc.key_marks)  # key marks: unknown keys
     _validate_partial(probe)
     return dict(doc.data)
 

@@ -577,6 +577,7 @@ def test_writing_commands_in_a_directory_that_is_not_git_refuse_before_writing(
     for args in (
         ("new", "--title", "t", "--unit", "后勤处", "--category", "inquiry"),
         ("act", good_id, "note"),
+        ("grade", good_id),
     ):
         result = yq(*args, "--repo", str(plain), "--now", NOW)
         assert result.code == 1, result

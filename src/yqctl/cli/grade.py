@@ -49,7 +49,7 @@ def grade(
 
     if reason is not None and level is None:
         raise UsageError("--reason 用于人工定级，须与 --level 一起给出")
-    store = open_repo(repo)
+    store = open_repo(repo, commit=not (dry_run or no_commit))
     moment = resolve_now(now, store)
     loaded = store.load_case(check_id_argument(case_id))
     policy = store.policy

@@ -213,3 +213,30 @@ def test_check_warns_when_org_lacks_a_role_the_policy_notifies(repo: Path, yq: R
     assert result.code == 0, result.out  # a warning, not a failure
     messages = [w["message"] for w in result.json()["warnings"]]
     assert any("group_leader" in m and "org.yaml 中没有登记" in m for m in messages)
+
+
+def test_appended_entries_stay_above_the_next_fields_comment(
+    repo: Path, yq: Runner, new_case: Callable[..., str]
+) -> None:
+    case_id = new_case()
+    assert yq("grade", case_id, "--repo", str(repo), "--now", NOW).code == 0
+    assert yq("act", case_id, "reply", "--repo", str(repo), "--now", NOW).code == 0
+    lines = case_file(repo, case_id).read_text(encoding="utf-8").splitlines()
+    for key in ("status:", "confidential:"):
+        index = next(i for i, line in enumerate(lines) if line.startswith(key))
+        assert lines[index - 1].startswith("# "), f"{key} lost its comment: {lines[index - 1]!r}"
+    timeline = lines.index("timeline:")
+    confidential = next(i for i, line in enumerate(lines) if line.startswith("confidential:"))
+    block = lines[timeline:confidential]
+    assert [line.strip() for line in block if "action:" in line] == [
+        "action: discovered",
+        "action: graded",
+        "action: reply",
+    ]
+    assert sum(line.startswith("#") for line in block) == 1  # only confidential's own comment
+
+
+def test_act_refuses_empty_at(repo: Path, yq: Runner, new_case: Callable[..., str]) -> None:
+    case_id = new_case()
+    result = yq("act", case_id, "reply", "--repo", str(repo), "--now", NOW, "--at", "")
+    assert result.code == 2 and "--at" in result.err

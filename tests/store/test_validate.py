@@ -201,12 +201,6 @@ def test_boolean_or_empty_where_a_time_is_needed_is_refused() -> None:
     assert problem.line == 4 and "应为带时区的时间" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in core/case.py: pydantic's lax AwareDatetime reads a number as Unix seconds (UTC), "
-    "so `discovered_at: 5` silently becomes 1970-01-01T00:00:05Z; times need a before-validator "
-    "that refuses numbers",
-)
 def test_number_where_a_time_is_needed_is_refused() -> None:
     problem = only("discovered_at: 2026-11-24T09:30:00+08:00", "discovered_at: 5")
     assert at(problem) == (4, 16)

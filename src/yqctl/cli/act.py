@@ -54,7 +54,7 @@ def act(
     kind = Action(action)
     store = open_repo(repo, commit=not no_commit)
     moment = resolve_now(now, store)
-    when = parse_time(at, store.config.zone, what="--at") if at else moment
+    when = parse_time(at, store.config.zone, what="--at") if at is not None else moment
     who = author_for(by, store)
     new_entry: dict[str, Any] = entry(kind, when, moment, who, text)
 
@@ -64,7 +64,7 @@ def act(
             raise YqError(reason)
         if not isinstance(tree.get("timeline"), list):
             roundtrip.set_key(tree, "timeline", [], after="status")
-        tree["timeline"].append(roundtrip.to_node(new_entry))
+        roundtrip.append(tree["timeline"], new_entry)
 
     loaded = store.edit_case(check_id_argument(case_id), append)
     if not no_commit:

@@ -97,12 +97,12 @@ def _record(
         roundtrip.set_key(tree, "level", result.level, after="signals")
         if not isinstance(tree.get("grading"), list):
             roundtrip.set_key(tree, "grading", [], after="level")
-        tree["grading"].append(roundtrip.to_node(record))
+        roundtrip.append(tree["grading"], record)
         if tree.get("status", "open") == "open":
             roundtrip.set_key(tree, "status", "graded", after="grading")
         if not isinstance(tree.get("timeline"), list):
             roundtrip.set_key(tree, "timeline", [], after="status")
-        tree["timeline"].append(roundtrip.to_node(entry(Action.graded, at, at, by, text)))
+        roundtrip.append(tree["timeline"], entry(Action.graded, at, at, by, text))
 
     store.edit_case(case_id, change)
 

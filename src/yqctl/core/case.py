@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -26,6 +27,17 @@ ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_RE = re.compile(r"^YQ-(\d{8})-([0-9ABCDEFGHJKMNPQRSTVWXYZ]{4})$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
+
+def _time_not_number(value: object) -> object:
+    # pydantic would read `discovered_at: 5` as Unix seconds; a case file never means that
+    if isinstance(value, int | float):
+        raise PydanticCustomError(
+            "time_number", "应为带时区的时间，如 2026-11-24T09:30:00+08:00，不是数字"
+        )
+    return value
+
+
+Time = Annotated[AwareDatetime, BeforeValidator(_time_not_number)]
 Text = Annotated[str, Field(min_length=1)]
 Count = Annotated[StrictInt, Field(ge=0)]
 CategoryField = Annotated[Category, strict_choice(Category)]
@@ -58,7 +70,7 @@ class Source(Model):
     platform: PlatformField
     url: str | None = None
     account: str | None = None  # public account name of the post, nothing more about the person
-    published_at: AwareDatetime | None = None
+    published_at: Time | None = None
     evidence: str | None = None  # repository-relative path of a screenshot/archive
     sha256: str | None = None  # of the evidence file; `yqctl check` verifies it
 
@@ -99,8 +111,8 @@ class Signals(Model):
 class TimelineEntry(Model):
     """One thing done, appended and never rewritten."""
 
-    at: AwareDatetime  # when it happened (may be back-dated)
-    recorded_at: AwareDatetime | None = None  # when it was written down (set by yqctl)
+    at: Time  # when it happened (may be back-dated)
+    recorded_at: Time | None = None  # when it was written down (set by yqctl)
     action: ActionField
     by: str | None = None  # a unit or role, not a private person
     text: str | None = None
@@ -109,7 +121,7 @@ class TimelineEntry(Model):
 class GradingEntry(Model):
     """One application of the policy (or an override) by `yqctl grade`."""
 
-    at: AwareDatetime
+    at: Time
     by: str | None = None
     level: Annotated[StrictInt, Field(ge=1)]
     level_name: str | None = None
@@ -123,7 +135,7 @@ class GradingEntry(Model):
 class Closure(Model):
     """Set by `yqctl close`: the result and the 总结评估."""
 
-    closed_at: AwareDatetime
+    closed_at: Time
     result: Text
     evaluation: Text  # 总结评估
     lessons: str | None = None
@@ -135,9 +147,7 @@ class Case(Model):
     version: Literal[1]
     id: Annotated[str, Field(validate_default=False)]
     title: Text
-    discovered_at: (
-        AwareDatetime  # 发现时间: deadlines count from here unless the policy says otherwise
-    )
+    discovered_at: Time  # 发现时间: deadlines count from here unless the policy says otherwise
     discovered_by: str | None = None
     unit: Text  # 涉事单位: a key of org.yaml units
     category: CategoryField

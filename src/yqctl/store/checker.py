@@ -105,7 +105,12 @@ def _check_escalation(policy: Policy, org: Org, report: Report) -> None:
     for target in missing_targets(policy, org):
         title = policy.target_title(target)
         report.warnings.append(
-            Problem(ORG_FILE, 0, 0, f"策略 {policy.id} 要通知 {target}（{title}），但 org.yaml 中没有登记")
+            Problem(
+                ORG_FILE,
+                0,
+                0,
+                f"策略 {policy.id} 要通知 {target}（{title}），但 org.yaml 中没有登记",
+            )
         )
 
 

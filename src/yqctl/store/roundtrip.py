@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
 
 
 def _represent_datetime(representer: RoundTripRepresenter, value: datetime) -> Any:
@@ -56,6 +57,43 @@ def to_node(value: Any) -> Any:
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value if value.endswith("\n") else value + "\n")
     return value
+
+
+def append(seq: CommentedSeq, value: Any) -> None:
+    """Append to a list, keeping the comment that follows the list after the new item.
+
+    ruamel attaches a comment that stands between a list and the next key to the list's last
+    item; appended naively, the new item would land below that comment (under the next key's
+    explanation). Move the trailing comment to the new last item.
+    """
+    trailing = _detach_trailing_comment(seq[-1]) if len(seq) else None
+    node = to_node(value)
+    seq.append(node)
+    if trailing is not None and isinstance(node, CommentedMap) and len(node):
+        node.ca.items[list(node.keys())[-1]] = [None, None, trailing, None]
+
+
+def _detach_trailing_comment(item: Any) -> CommentToken | None:
+    """Take the full-line comments that follow ``item`` off it (its end-of-line comment stays)."""
+    if isinstance(item, CommentedSeq):
+        return _detach_trailing_comment(item[-1]) if len(item) else None
+    if not isinstance(item, CommentedMap) or not len(item):
+        return None
+    last = list(item.keys())[-1]
+    if isinstance(item[last], CommentedMap | CommentedSeq) and len(item[last]):
+        return _detach_trailing_comment(item[last])
+    tokens = item.ca.items.get(last)
+    if not tokens or len(tokens) < 3 or tokens[2] is None:
+        return None
+    token: CommentToken = tokens[2]
+    end_of_line, _, following = token.value.partition("\n")
+    if not following.strip():
+        return None
+    if end_of_line.strip():
+        token.value = end_of_line + "\n"
+    else:
+        tokens[2] = None
+    return CommentToken("\n" + following, token.start_mark)
 
 
 def set_key(node: CommentedMap, key: str, value: Any, *, after: str | None = None) -> None:

@@ -221,3 +221,15 @@ def test_new_with_type_prefills_fields(repo: Path, yq: Runner) -> None:
     assert data["first_actions"]
     unknown = yq("new", "--repo", str(repo), "--now", NOW, "--type", "nosuch", "--title", "x")
     assert unknown.code == 1 and "canteen" in unknown.err
+
+
+def test_due_names_unreadable_case_and_exits_1(
+    repo: Path, yq: Runner, new_case: Callable[..., str]
+) -> None:
+    good = new_case()
+    broken = repo / "cases" / "2026" / "YQ-20261124-BAD0.yaml"
+    broken.write_text("version: 1\nid: YQ-20261124-BAD0\ntitle: [\n", encoding="utf-8")
+    result = yq("due", "--repo", str(repo), "--now", NOW, "--json")
+    assert result.code == 1
+    assert "cases/2026/YQ-20261124-BAD0.yaml:" in result.err
+    assert any(item["id"] == good for item in result.json())  # the readable cases still listed

@@ -89,3 +89,13 @@ def check_choices(values: list[str] | None, enum: type[StrEnum], flag: str) -> f
 def author_for(by: str | None, repo: Repo) -> str | None:
     """Who did it (timeline ``by``): the flag, else the repository's default author."""
     return by or repo.config.default_author
+
+
+def warn_unreadable(problems: list[Any]) -> None:
+    """Name every case file a listing had to skip (the command then exits 1)."""
+    if not problems:
+        return
+    err = console(stderr=True)
+    for problem in problems:
+        err.print(str(problem), markup=False)
+    err.print(f"[yellow]有 {len(problems)} 个文件无法读取，已跳过（运行 yqctl check 查看）[/]")

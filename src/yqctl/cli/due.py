@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now
+from yqctl.cli.common import (
+    JsonOpt,
+    NowOpt,
+    RepoOpt,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+    warn_unreadable,
+)
 
 if TYPE_CHECKING:
     from yqctl.core.deadlines import DeadlineState, DueItem
@@ -43,10 +52,7 @@ def due(
     moment = resolve_now(now, store)
     span = parse_span(within) if within else None
     case_set = store.load_all()
-    if case_set.problems:
-        console(stderr=True).print(
-            f"[yellow]有 {len(case_set.problems)} 个文件无法读取，已跳过（运行 yqctl check 查看）[/]"
-        )
+    warn_unreadable(case_set.problems)
     items = collect(
         (loaded.case for loaded in case_set.cases),
         store.policy.policy,
@@ -62,8 +68,9 @@ def due(
         emit_json([item.to_json() for item in items])
     else:
         _print(items, store)
-    if check and any(item.state and item.state.status.value == "overdue" for item in items):
-        raise typer.Exit(1)
+    overdue = any(item.state and item.state.status.value == "overdue" for item in items)
+    if case_set.problems or (check and overdue):
+        raise typer.Exit(1)  # an unreadable case may hide a missed deadline
 
 
 def status_text(state: DeadlineState) -> str:

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, check_choices, console, emit_json, open_repo
+from yqctl.cli.common import (
+    JsonOpt,
+    NowOpt,
+    RepoOpt,
+    check_choices,
+    console,
+    emit_json,
+    open_repo,
+    warn_unreadable,
+)
 
 if TYPE_CHECKING:
     from yqctl.store.repo import LoadedCase, Repo
@@ -38,7 +47,7 @@ def list_cases(
     store = open_repo(repo)
     zone = store.config.zone
     case_set = store.load_all()
-    _warn(case_set.problems)
+    warn_unreadable(case_set.problems)
     criteria = CaseFilter(
         statuses=check_choices(status, Status, "--status"),
         levels=frozenset(level or ()),
@@ -63,14 +72,6 @@ def _summary(loaded: LoadedCase) -> dict[str, Any]:
         mode="json", exclude={"timeline", "grading", "summary", "closure"}
     )
     return {**data, "path": loaded.path}
-
-
-def _warn(problems: list[Any]) -> None:
-    if problems:
-        err = console(stderr=True)
-        for problem in problems:
-            err.print(str(problem), markup=False)
-        err.print(f"[yellow]有 {len(problems)} 个文件无法读取，已跳过（运行 yqctl check 查看）[/]")
 
 
 def _print(chosen: list[LoadedCase], store: Repo) -> None:

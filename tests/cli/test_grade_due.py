@@ -233,3 +233,25 @@ def test_due_names_unreadable_case_and_exits_1(
     assert result.code == 1
     assert "cases/2026/YQ-20261124-BAD0.yaml:" in result.err
     assert any(item["id"] == good for item in result.json())  # the readable cases still listed
+
+
+def test_show_lists_deadlines_met_and_open(
+    repo: Path, yq: Runner, new_case: Callable[..., str]
+) -> None:
+    case_id = new_case("--discovered-at", DISCOVERED)
+    grade(yq, repo, case_id, now="2026-11-24T09:40:00+08:00")
+    assert (
+        yq(
+            "act", case_id, "reply", "--repo", str(repo), "--now", NOW, "--at", "2026-11-24 11:00"
+        ).code
+        == 0
+    )
+    shown = yq("show", case_id, "--repo", str(repo), "--now", NOW, "--json").json()
+    states = {d["key"]: d for d in shown["deadlines"]}
+    assert (
+        states["reply"]["status"] == "met"
+        and states["reply"]["met_at"] == "2026-11-24T11:00:00+08:00"
+    )
+    assert states["registration_form"]["status"] == "open"
+    human = yq("show", case_id, "--repo", str(repo), "--now", NOW)
+    assert "处置时限" in human.out and "按时完成" in human.out and "三级" in human.out

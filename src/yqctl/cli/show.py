@@ -6,29 +6,38 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo
+from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
+    from yqctl.core.deadlines import DeadlineState
     from yqctl.store.repo import LoadedCase, Repo
 
 
 def show(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="案件编号", show_default=False)],
     repo: RepoOpt = None,
+    now: NowOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """显示一个案件的全部信息：事实、级别、来源、时间线、办结情况。"""
+    """显示一个案件的全部信息：事实、级别、来源、处置时限（按 --now 判断）、时间线、办结情况。"""
+    from yqctl.core.deadlines import case_states
     from yqctl.store.repo import check_id_argument
 
     store = open_repo(repo)
     loaded = store.load_case(check_id_argument(case_id))
+    states = case_states(
+        loaded.case, store.policy.policy, store.calendar, store.config.zone, resolve_now(now, store)
+    )
     if as_json:
-        emit_json({**loaded.case.model_dump(mode="json"), "path": loaded.path})
+        data = loaded.case.model_dump(mode="json")
+        emit_json({**data, "path": loaded.path, "deadlines": [s.to_json() for s in states]})
         return
-    _print(loaded, store)
+    _print(loaded, store, states)
 
 
-def _print(loaded: LoadedCase, store: Repo) -> None:
+def _print(loaded: LoadedCase, store: Repo, states: list[DeadlineState]) -> None:
     from rich.table import Table
 
     from yqctl.core.enums import label
@@ -39,7 +48,7 @@ def _print(loaded: LoadedCase, store: Repo) -> None:
         f" [reverse] {f} [/]" for f, on in (("演练", case.drill), ("涉密", case.confidential)) if on
     )
     out.print(f"[bold]{case.id}[/]  {case.title}{flags}")
-    level = f"{case.level}级" if case.level else "待定级"
+    level = store.policy.policy.level_name(case.level)
     facts = Table.grid(padding=(0, 2))
     for name, value in (
         ("文件", loaded.path),
@@ -70,6 +79,8 @@ def _print(loaded: LoadedCase, store: Repo) -> None:
         out.print(
             f"[bold]定级[/]  {format_time(grading.at, zone)}  {grading.level_name or grading.level}  {why}"
         )
+    if states:
+        out.print(_deadline_table(states, store))
     table = Table(title="时间线", title_justify="left", show_lines=False)
     for column in ("时间", "动作", "经办", "说明"):
         table.add_column(column)
@@ -83,3 +94,25 @@ def _print(loaded: LoadedCase, store: Repo) -> None:
             f"[bold]办结[/]  {format_time(case.closure.closed_at, zone)}  {case.closure.result}"
         )
         out.print(f"[bold]总结评估[/]  {case.closure.evaluation}")
+
+
+def _deadline_table(states: list[DeadlineState], store: Repo) -> Table:
+    from rich.table import Table
+
+    from yqctl.cli.due import status_text
+    from yqctl.timeutil import format_time
+
+    zone = store.config.zone
+    table = Table(title="处置时限", title_justify="left")
+    for column in ("事项", "条款", "时限", "状态", "完成于"):
+        table.add_column(column)
+    for state in states:
+        deadline = state.deadline
+        table.add_row(
+            deadline.title,
+            deadline.clause,
+            format_time(deadline.due, zone) if deadline.due else "办结前",
+            status_text(state),
+            format_time(state.met_at, zone) if state.met_at else "",
+        )
+    return table

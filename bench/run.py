@@ -1,0 +1,310 @@
+"""Time whole ``yqctl`` processes on generated repositories, against the floors Python sets.
+
+    python bench/run.py [--sizes 1000,10000] [--runs 5] [--keep DIR]
+
+For each size it generates a repository with ``generate.py`` (or reuses the one cached under
+bench/out/), then runs every command as a separate process, ``--runs`` times after one untimed
+warm-up run, and reports min and median wall time. Floors, timed the same way:
+``python -c pass``; T1 = ``python -c "import typer, rich, pydantic"`` (what any yqctl command pays
+before it does anything); T2 = one process that parses the same case files with PyYAML's C loader
+(what a cold ``yqctl check`` must at least pay). Prints a Markdown table and writes
+bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+OUT = BENCH / "out"
+NOW = "2026-11-24T12:00:00+08:00"  # generate.NOW: the generated repositories end here
+SLOW_SECONDS = 10.0  # a command whose warm-up takes longer gets at most --slow-runs timed runs
+T2_SCRIPT = """\
+import os, sys, yaml
+count = 0
+for folder, _dirs, files in os.walk(os.path.join(sys.argv[1], "cases")):
+    for name in files:
+        if name.endswith(".yaml"):
+            with open(os.path.join(folder, name), "rb") as f:
+                yaml.load(f, Loader=yaml.CSafeLoader)
+            count += 1
+assert count, "no case files"
+"""
+
+
+@dataclass
+class Bench:
+    """One timed command line."""
+
+    name: str
+    argv: list[str]
+    size: int | None  # None: does not depend on the repository
+    floor: str | None = None  # the floor it is compared with: "T1", "T2" or None (a floor itself)
+    cold: bool = False  # remove the repository's .yqctl/ cache before every run
+    times: list[float] = field(default_factory=list)
+    exit: int | None = None
+    note: str = ""
+
+    @property
+    def min(self) -> float | None:
+        return min(self.times) if self.times else None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+
+@dataclass
+class Options:
+    runs: int
+    slow_runs: int
+    timeout: float
+    env: dict[str, str]
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def yqctl_command() -> list[str]:
+    """The ``yqctl`` console script next to this interpreter, else ``python -m yqctl``."""
+    script = Path(sys.executable).with_name("yqctl")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "yqctl"]
+
+
+def bench_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YQCTL_")}
+    env.update({"YQCTL_NOW": NOW, "COLUMNS": "120", "PYTHONIOENCODING": "utf-8"})
+    return env
+
+
+def run_once(bench: Bench, repo: Path | None, options: Options) -> float | None:
+    """Wall time of one whole process (stdout discarded), or None when it timed out."""
+    if bench.cold and repo is not None:
+        shutil.rmtree(repo / ".yqctl", ignore_errors=True)
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(
+            bench.argv,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=options.env,
+            cwd=repo or BENCH,
+            timeout=options.timeout,
+        )
+    except subprocess.TimeoutExpired:
+        bench.note = f"超时（>{options.timeout:.0f} s）"
+        return None
+    elapsed = time.perf_counter() - started
+    bench.exit = result.returncode
+    if result.returncode != 0 and not bench.note:
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        bench.note = f"exit {result.returncode}: {lines[-1][:120] if lines else ''}"
+    return elapsed
+
+
+def measure(bench: Bench, repo: Path | None, options: Options) -> Bench:
+    warm_up = run_once(bench, repo, options)
+    if warm_up is None:
+        return bench
+    runs = options.runs if warm_up < SLOW_SECONDS else min(options.runs, options.slow_runs)
+    for _ in range(runs):
+        elapsed = run_once(bench, repo, options)
+        if elapsed is None:
+            break
+        bench.times.append(elapsed)
+    shown = f"{bench.min:.3f} s" if bench.times else bench.note
+    print(f"  {bench.name} [{bench.size or '—'}]: {shown} ({len(bench.times)} 次)", file=sys.stderr)
+    return bench
+
+
+# --- repositories ------------------------------------------------------------------------------
+
+
+def generator_hash() -> str:
+    digest = hashlib.sha256()
+    for name in ("generate.py", "corpus.py"):
+        digest.update((BENCH / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_repo(size: int, seed: int, keep: Path) -> Path:
+    """The cached repository of this size and seed, generated again when the generator changed."""
+    repo = keep / f"repo-{size}-seed{seed}"
+    stamp = keep / f"repo-{size}-seed{seed}.stamp"
+    wanted = generator_hash()
+    if repo.is_dir() and stamp.is_file() and stamp.read_text().strip() == wanted:
+        print(f"复用 {repo}", file=sys.stderr)
+        return repo
+    shutil.rmtree(repo, ignore_errors=True)
+    stamp.unlink(missing_ok=True)
+    keep.mkdir(parents=True, exist_ok=True)
+    print(f"生成 {size} 个案件 → {repo}", file=sys.stderr)
+    command = [
+        sys.executable,
+        str(BENCH / "generate.py"),
+        str(size),
+        str(repo),
+        "--seed",
+        str(seed),
+    ]
+    subprocess.run(command, check=True, stdout=sys.stderr)
+    stamp.write_text(wanted + "\n")
+    return repo
+
+
+def some_case_id(repo: Path) -> str:
+    """A fixed case to ``show``: the middle one of the sorted files."""
+    files = sorted((repo / "cases").glob("*/YQ-*.yaml"))
+    return files[len(files) // 2].stem
+
+
+def available_commands(options: Options) -> set[str]:
+    """Command names listed by ``yqctl --help`` (rich's panel: ``│ name   help…``)."""
+    result = subprocess.run(
+        [*yqctl_command(), "--help"], capture_output=True, text=True, env=options.env
+    )
+    names = set()
+    for line in result.stdout.splitlines():
+        parts = line.strip("│ ").split()
+        if parts and parts[0].isascii() and parts[0].isalpha() and parts[0].islower():
+            names.add(parts[0])
+    return names
+
+
+# --- the benchmark -------------------------------------------------------------------------------
+
+
+def floor_benches() -> list[Bench]:
+    python = sys.executable
+    return [
+        Bench("python -c pass", [python, "-c", "pass"], None),
+        Bench(
+            "T1: import typer, rich, pydantic", [python, "-c", "import typer, rich, pydantic"], None
+        ),
+        Bench("yqctl --help", [*yqctl_command(), "--help"], None, floor="T1"),
+    ]
+
+
+def size_benches(size: int, repo: Path, commands: set[str]) -> list[Bench]:
+    yqctl, where = yqctl_command(), ["--repo", str(repo)]
+    benches = [
+        Bench(
+            "T2: PyYAML CSafeLoader, all cases", [sys.executable, "-c", T2_SCRIPT, str(repo)], size
+        ),
+        Bench("yqctl list --json", [*yqctl, "list", "--json", *where], size, "T1"),
+        Bench("yqctl check (cold)", [*yqctl, "check", *where], size, "T2", cold=True),
+        Bench("yqctl show ID", [*yqctl, "show", some_case_id(repo), *where], size, "T1"),
+    ]
+    if "due" in commands:
+        benches.append(Bench("yqctl due (warm)", [*yqctl, "due", *where], size, "T1"))
+    if "report" in commands:
+        argv = [*yqctl, "report", "weekly", "--format", "md", *where]
+        benches.append(Bench("yqctl report weekly --format md", argv, size, "T1"))
+    return benches
+
+
+def floor_of(bench: Bench, results: list[Bench]) -> Bench | None:
+    if bench.floor is None:
+        return None
+    prefix = f"{bench.floor}:"
+    for other in results:
+        if other.name.startswith(prefix) and (bench.floor == "T1" or other.size == bench.size):
+            return other
+    return None
+
+
+def ratio(bench: Bench, results: list[Bench]) -> str:
+    floor = floor_of(bench, results)
+    if bench.floor is None:
+        return "(floor)"
+    if floor is None or not floor.min or bench.min is None:
+        return "—"
+    return f"{bench.min / floor.min:.2f}× {bench.floor}"
+
+
+def table(results: list[Bench]) -> str:
+    lines = [
+        "| command | size | runs | min s | median s | ratio (min ÷ floor min) |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for bench in results:
+        timing = (
+            f"{bench.min:.3f} | {bench.median:.3f}"
+            if bench.min is not None and bench.median is not None
+            else "— | —"
+        )
+        note = f" ({bench.note})" if bench.note else ""
+        lines.append(
+            f"| `{bench.name}`{note} | {bench.size or '—'} | {len(bench.times)} | {timing}"
+            f" | {ratio(bench, results)} |"
+        )
+    return "\n".join(lines)
+
+
+def metadata() -> dict[str, object]:
+    from importlib.metadata import version
+
+    commit = subprocess.run(
+        ["git", "-C", str(BENCH), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return {
+        "when": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "yqctl": version("yqctl"),
+        "commit": commit.stdout.strip(),
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+        "yqctl_now": NOW,
+    }
+
+
+def write_json(results: list[Bench], path: Path) -> None:
+    rows = []
+    for bench in results:
+        row = asdict(bench)
+        row.update(min=bench.min, median=bench.median, ratio=ratio(bench, results), argv=bench.argv)
+        rows.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps({**metadata(), "results": rows}, ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="对整个 yqctl 进程计时（基准测试）")
+    parser.add_argument("--sizes", default="1000,10000", help="案件数，逗号分隔（默认 1000,10000）")
+    parser.add_argument("--runs", type=int, default=5, help="每条命令计时次数（另有一次预热）")
+    parser.add_argument(
+        "--slow-runs", type=int, default=3, help=f"预热超过 {SLOW_SECONDS:.0f} s 的命令的计时次数"
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=OUT, help="存放并复用生成仓库的目录（默认 bench/out）"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="生成仓库的随机种子")
+    parser.add_argument("--timeout", type=float, default=900, help="单次运行的超时秒数")
+    args = parser.parse_args(argv)
+    options = Options(args.runs, args.slow_runs, args.timeout, bench_env())
+    commands = available_commands(options)
+    results = [measure(bench, None, options) for bench in floor_benches()]
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+        repo = ensure_repo(size, args.seed, args.keep.resolve())
+        results += [measure(bench, repo, options) for bench in size_benches(size, repo, commands)]
+    sys.stderr.flush()
+    print(table(results), flush=True)
+    write_json(results, OUT / "results.json")
+    print(f"\n结果已写入 {OUT / 'results.json'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,8 @@ from yqctl.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from yqctl.core.deadlines import DeadlineState, DueItem
     from yqctl.store.repo import Repo
 
@@ -85,6 +87,30 @@ def status_text(state: DeadlineState) -> str:
         text += f" {minutes_label(state.late_by_minutes)}"
     style = STYLES[state.status.value]
     return f"[{style}]{text}[/]" if style else text
+
+
+def deadline_table(states: list[DeadlineState], store: Repo) -> Table:
+    """One case's deadlines (for ``grade`` and ``show``): what, clause, due, state, how it closes."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from yqctl.timeutil import format_time
+
+    zone = store.config.zone
+    table = Table(title="处置时限", title_justify="left")
+    for column in ("事项", "条款", "时限", "状态", "完成于", "完成方式"):
+        table.add_column(column)
+    for state in states:
+        deadline = state.deadline
+        table.add_row(
+            escape(deadline.title),
+            deadline.clause,
+            format_time(deadline.due, zone) if deadline.due else "办结前",
+            status_text(state),
+            format_time(state.met_at, zone) if state.met_at else "",
+            "、".join(action.value for action in deadline.closed_by),
+        )
+    return table
 
 
 def _print(items: list[DueItem], store: Repo) -> None:

@@ -134,8 +134,7 @@ def _print(
     from rich.markup import escape
     from rich.table import Table
 
-    from yqctl.cli.due import status_text
-    from yqctl.timeutil import format_time
+    from yqctl.cli.due import deadline_table
 
     out = console()
     major = "，重大舆情" if result.major else ""
@@ -159,17 +158,4 @@ def _print(
             escape(person.note or ("org.yaml 未登记，请补充" if person.missing else "")),
         )
     out.print(people)
-    zone = store.config.zone
-    table = Table(title="处置时限", title_justify="left")
-    for column in ("事项", "条款", "时限", "状态", "完成方式"):
-        table.add_column(column)
-    for state in states:
-        deadline = state.deadline
-        table.add_row(
-            escape(deadline.title),
-            deadline.clause,
-            format_time(deadline.due, zone) if deadline.due else "办结前",
-            status_text(state),
-            "、".join(action.value for action in deadline.closed_by),
-        )
-    out.print(table)
+    out.print(deadline_table(states, store))

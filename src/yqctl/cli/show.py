@@ -9,8 +9,6 @@ import typer
 from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
     from yqctl.core.deadlines import DeadlineState
     from yqctl.store.repo import LoadedCase, Repo
 
@@ -80,7 +78,9 @@ def _print(loaded: LoadedCase, store: Repo, states: list[DeadlineState]) -> None
             f"[bold]定级[/]  {format_time(grading.at, zone)}  {grading.level_name or grading.level}  {why}"
         )
     if states:
-        out.print(_deadline_table(states, store))
+        from yqctl.cli.due import deadline_table
+
+        out.print(deadline_table(states, store))
     table = Table(title="时间线", title_justify="left", show_lines=False)
     for column in ("时间", "动作", "经办", "说明"):
         table.add_column(column)
@@ -94,25 +94,3 @@ def _print(loaded: LoadedCase, store: Repo, states: list[DeadlineState]) -> None
             f"[bold]办结[/]  {format_time(case.closure.closed_at, zone)}  {case.closure.result}"
         )
         out.print(f"[bold]总结评估[/]  {case.closure.evaluation}")
-
-
-def _deadline_table(states: list[DeadlineState], store: Repo) -> Table:
-    from rich.table import Table
-
-    from yqctl.cli.due import status_text
-    from yqctl.timeutil import format_time
-
-    zone = store.config.zone
-    table = Table(title="处置时限", title_justify="left")
-    for column in ("事项", "条款", "时限", "状态", "完成于"):
-        table.add_column(column)
-    for state in states:
-        deadline = state.deadline
-        table.add_row(
-            deadline.title,
-            deadline.clause,
-            format_time(deadline.due, zone) if deadline.due else "办结前",
-            status_text(state),
-            format_time(state.met_at, zone) if state.met_at else "",
-        )
-    return table

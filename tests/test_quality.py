@@ -1,0 +1,43 @@
+"""The code stays ruff-clean and mypy-clean (strict): checked on every test run, so CI enforces it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tool(name: str) -> str:
+    found = Path(sys.executable).with_name(name)
+    if found.exists():
+        return str(found)
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (pip install '.[test]')")
+    return path
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_ruff_finds_nothing() -> None:
+    result = _run(_tool("ruff"), "check", "src", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_applied() -> None:
+    result = _run(_tool("ruff"), "format", "--check", "src", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    if not (ROOT / "src" / "yqctl").is_dir():
+        pytest.skip("not a source checkout")
+    result = _run(_tool("mypy"), "--cache-dir", str(ROOT / ".mypy_cache"))
+    assert result.returncode == 0, result.stdout + result.stderr

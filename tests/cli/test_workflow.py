@@ -240,3 +240,21 @@ def test_act_refuses_empty_at(repo: Path, yq: Runner, new_case: Callable[..., st
     case_id = new_case()
     result = yq("act", case_id, "reply", "--repo", str(repo), "--now", NOW, "--at", "")
     assert result.code == 2 and "--at" in result.err
+
+
+def test_check_warns_about_times_later_than_now(
+    repo: Path, yq: Runner, new_case: Callable[..., str]
+) -> None:
+    case_id = new_case()
+    path = case_file(repo, case_id)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "discovered_at: 2026-11-24T16:00:00+08:00", "discovered_at: 2062-11-24T16:00:00+08:00"
+        ),
+        encoding="utf-8",
+    )
+    result = yq("check", "--repo", str(repo), "--now", NOW, "--json")
+    assert result.code == 0, result.out
+    [warning] = [w for w in result.json()["warnings"] if "晚于现在" in w["message"]]
+    assert warning["path"] == f"cases/2026/{case_id}.yaml" and warning["line"] > 0

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo
+from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now
 
 SHOWN_WARNINGS = 5
 
 
-def check(repo: RepoOpt = None, as_json: JsonOpt = False) -> None:
+def check(repo: RepoOpt = None, now: NowOpt = None, as_json: JsonOpt = False) -> None:
     """检查仓库中的每个文件（案件、yq.yaml、org.yaml、证据哈希），逐条列出问题；有问题时退出码为 1。"""
     from yqctl.store.checker import check as run_check
 
-    report = run_check(open_repo(repo))
+    store = open_repo(repo)
+    report = run_check(store, resolve_now(now, store))
     if as_json:
         emit_json(
             {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,6 +16,7 @@ from yqctl.core.case import Source
 from yqctl.core.config import Org, RepoConfig
 from yqctl.core.incident_types import IncidentTypes
 from yqctl.core.policy import Policy
+from yqctl.core.timeline import FUTURE_TOLERANCE
 from yqctl.core.workdays import CalendarFile
 from yqctl.errors import Problem, YqError
 from yqctl.store import yamlio
@@ -33,7 +35,8 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def check(repo: Repo) -> Report:
+def check(repo: Repo, now: datetime | None = None) -> Report:
+    """Every file; with ``now``, times later than it are flagged (a mistyped year, a wrong zone)."""
     report = Report()
     _check_config(repo, report)
     org = _check_org(repo, report)
@@ -47,6 +50,8 @@ def check(repo: Repo) -> Report:
             report.problems.append(item)
             continue
         _check_case(repo, item, org, seen, report)
+        if now is not None:
+            report.warnings.extend(_future_times(item, now))
         if policy is not None:
             _check_level(item, policy, report)
     report.problems.sort()
@@ -112,6 +117,19 @@ def _check_escalation(policy: Policy, org: Org, report: Report) -> None:
                 f"策略 {policy.id} 要通知 {target}（{title}），但 org.yaml 中没有登记",
             )
         )
+
+
+def _future_times(loaded: LoadedCase, now: datetime) -> list[Problem]:
+    case, limit = loaded.case, now + FUTURE_TOLERANCE
+    times: list[tuple[tuple[str | int, ...], datetime]] = [(("discovered_at",), case.discovered_at)]
+    times += [(("timeline", i, "at"), entry.at) for i, entry in enumerate(case.timeline)]
+    return [
+        loaded.doc.problem(
+            loc, f"时间 {when.isoformat()} 晚于现在（{now.isoformat()}）：年份或时区写错了？"
+        )
+        for loc, when in times
+        if when > limit
+    ]
 
 
 def _check_level(loaded: LoadedCase, policy: Policy, report: Report) -> None:

@@ -597,3 +597,18 @@ def test_check_on_the_demo_repository_is_clean(demo_repo: Path, yq: Runner) -> N
     report = result.json()
     assert report["problems"] == []
     assert report["files"] >= 3 + len(list((demo_repo / "cases").rglob("*.yaml")))
+
+
+def test_check_with_broken_yq_yaml_still_reports_the_other_files(repo: Path, yq: Runner) -> None:
+    (repo / "yq.yaml").write_text("version: 1\ninstitution: [\n", encoding="utf-8")
+    org = repo / "org.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + "bogus_key: 1\n", encoding="utf-8")
+    result = yq("check", "--repo", str(repo), "--now", "2026-11-24T16:00:00+08:00")
+    assert result.code == 1
+    assert "yq.yaml:" in result.out and "org.yaml:" in result.out and "bogus_key" in result.out
+
+
+def test_policy_show_builtin_outside_a_repository(tmp_path: Path, yq: Runner) -> None:
+    result = yq("policy", "show", "middle-school", "--json", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert result.json()["path"] == "(内置) middle-school.yaml"

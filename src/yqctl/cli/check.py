@@ -11,10 +11,17 @@ SHOWN_WARNINGS = 5
 
 def check(repo: RepoOpt = None, now: NowOpt = None, as_json: JsonOpt = False) -> None:
     """检查仓库中的每个文件（案件、yq.yaml、org.yaml、证据哈希），逐条列出问题；有问题时退出码为 1。"""
+    from yqctl.errors import UsageError, YqError
     from yqctl.store.checker import check as run_check
 
     store = open_repo(repo)
-    report = run_check(store, resolve_now(now, store))
+    try:
+        moment = resolve_now(now, store)
+    except UsageError:
+        raise
+    except YqError:
+        moment = None  # yq.yaml is broken: the check reports it with everything else
+    report = run_check(store, moment)
     if as_json:
         emit_json(
             {

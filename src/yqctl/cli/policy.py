@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,15 +29,16 @@ def show(
     from rich.table import Table
 
     from yqctl.core.policy_table import policy_tables
+    from yqctl.errors import YqError
     from yqctl.store.policies import load_policy
 
     if name is None:
-        store = open_repo(repo)
-        loaded = store.policy
+        loaded = open_repo(repo).policy
     else:
-        from pathlib import Path
-
-        root = open_repo(repo).root if _in_repo(repo) else Path.cwd()
+        try:
+            root = open_repo(repo).root
+        except YqError:
+            root = Path.cwd()  # a built-in policy can be shown outside any repository
         loaded = load_policy(root, name)
     tables = policy_tables(loaded.policy)
     if as_json:
@@ -61,13 +63,3 @@ def show(
         for row in spec.rows:
             table.add_row(*(escape(cell) for cell in row))
         out.print(table)
-
-
-def _in_repo(repo: object) -> bool:
-    from yqctl.errors import YqError
-
-    try:
-        open_repo(repo)  # type: ignore[arg-type]
-    except YqError:
-        return False
-    return True

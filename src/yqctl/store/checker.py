@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from yqctl.core.case import Source
-from yqctl.core.config import Org, RepoConfig
+from yqctl.core.config import Org
 from yqctl.core.incident_types import IncidentTypes
 from yqctl.core.policy import Policy
 from yqctl.core.timeline import FUTURE_TOLERANCE
@@ -21,7 +21,7 @@ from yqctl.core.workdays import CalendarFile
 from yqctl.errors import Problem, YqError
 from yqctl.store import yamlio
 from yqctl.store.files import inside
-from yqctl.store.repo import CONFIG_FILE, ORG_FILE, LoadedCase, Repo
+from yqctl.store.repo import CONFIG_FILE, ORG_FILE, LoadedCase, Repo, unit_problem
 from yqctl.store.validate import validate
 
 PLACEHOLDER = "待填写"
@@ -61,7 +61,7 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
 def _check_config(repo: Repo, report: Report) -> None:
     report.files += 1
     try:
-        validate(RepoConfig, yamlio.load(repo.root / CONFIG_FILE, CONFIG_FILE))
+        repo.config  # noqa: B018 - validates yq.yaml once; later steps reuse the cached result
     except YqError as exc:
         report.problems.extend(_problems(exc, CONFIG_FILE))
 
@@ -70,6 +70,7 @@ def _check_policies(repo: Repo, report: Report) -> Policy | None:
     """Every file in ``policies/`` by its kind, then the policy that yq.yaml names."""
     from yqctl.store.policies import CALENDAR_NAME, POLICIES_DIR, TYPES_NAME, load_policy
 
+    name = _configured_policy(repo)  # None: yq.yaml itself is broken, reported above
     special: dict[str, type[BaseModel]] = {CALENDAR_NAME: CalendarFile, TYPES_NAME: IncidentTypes}
     folder = repo.root / POLICIES_DIR
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -77,17 +78,15 @@ def _check_policies(repo: Repo, report: Report) -> Policy | None:
         if path.name.endswith(".example.yaml"):
             continue  # a sample to copy from, not in force
         model = special.get(path.name, Policy)
-        if model is Policy and path.stem == _configured_policy(repo):
+        if model is Policy and path.stem == name:
             continue  # loaded below, with its id checked too
         report.files += 1
         try:
             validate(model, yamlio.load(path, relative))
         except YqError as exc:
             report.problems.extend(_problems(exc, relative))
-    try:
-        name = repo.config.policy
-    except YqError:
-        return None  # yq.yaml itself is reported above
+    if name is None:
+        return None
     report.files += 1
     try:
         return load_policy(repo.root, name).policy
@@ -184,12 +183,9 @@ def _check_case(
             doc.problem(("id",), f"重复的案件编号 {case.id}（另见 {seen[case.id]}）")
         )
     seen.setdefault(case.id, loaded.path)
-    if org is not None and case.unit not in org.units:
-        report.problems.append(
-            doc.problem(
-                ("unit",), f"unit: 未知的涉事单位 {case.unit!r}（不在 org.yaml 的 units 中）"
-            )
-        )
+    problem = unit_problem(case, doc, org) if org is not None else None
+    if problem is not None:
+        report.problems.append(problem)
     for index, source in enumerate(case.sources):
         report.problems.extend(_check_evidence(repo, source, doc, ("sources", index)))
 

@@ -181,28 +181,22 @@ class Repo:
         case = validate(Case, doc)
         if case.id != expect_id:
             raise YqError(f"{relative}: 不能修改案件编号 id（{expect_id} → {case.id}）")
-        self.check_references(case, doc, raise_on_problem=True)
+        problem = unit_problem(case, doc, self.org)
+        if problem is not None:
+            raise YqError("", [problem])
         atomic_write(inside(self.root, relative, what="案件路径"), text)
         return LoadedCase(case, relative, doc)
 
-    def check_references(
-        self, case: Case, doc: yamlio.Document, *, raise_on_problem: bool = False
-    ) -> list[Problem]:
-        """Cross-file checks of one case: its unit exists in org.yaml."""
-        problems: list[Problem] = []
-        if case.unit not in self.org.units:
-            known = "、".join(self.org.units) or "（org.yaml 中没有单位）"
-            problems.append(
-                doc.problem(
-                    ("unit",), f"unit: 未知的涉事单位 {case.unit!r}；org.yaml 中的单位：{known}"
-                )
-            )
-        if problems and raise_on_problem:
-            raise YqError("", problems)
-        return problems
-
     def existing_ids(self) -> set[str]:
         return {path.stem for path in self.case_files()}
+
+
+def unit_problem(case: Case, doc: yamlio.Document, org: Org) -> Problem | None:
+    """A case's unit must be one of org.yaml's units (checked on every write and by `check`)."""
+    if case.unit in org.units:
+        return None
+    known = "、".join(org.units) or "（org.yaml 中没有单位）"
+    return doc.problem(("unit",), f"unit: 未知的涉事单位 {case.unit!r}；org.yaml 中的单位：{known}")
 
 
 def check_id_argument(case_id: str) -> str:

@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from yqctl.core.enums import Action, Category, Platform, Spread, Status, strict_choice
+from yqctl.core.enums import Action, Category, Platform, Spread, Stance, Status, strict_choice
 
 # Crockford's base32 without I, L, O, U: nothing to misread when an id is read out on the phone.
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -43,6 +43,7 @@ Count = Annotated[StrictInt, Field(ge=0)]
 CategoryField = Annotated[Category, strict_choice(Category)]
 PlatformField = Annotated[Platform, strict_choice(Platform)]
 SpreadField = Annotated[Spread, strict_choice(Spread)]
+StanceField = Annotated[Stance, strict_choice(Stance)]
 StatusField = Annotated[Status, strict_choice(Status)]
 ActionField = Annotated[Action, strict_choice(Action)]
 
@@ -73,6 +74,8 @@ class Source(Model):
     published_at: Time | None = None
     evidence: str | None = None  # repository-relative path of a screenshot/archive
     sha256: str | None = None  # of the evidence file; `yqctl check` verifies it
+    stance: StanceField | None = None  # 倾向：critical 批评/质疑 | supportive 支持/理解 | neutral
+    excerpt: str | None = None  # 帖文摘录：公开帖文的原话，专报“传播态势”引用
 
     @field_validator("sha256")
     @classmethod

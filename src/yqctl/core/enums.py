@@ -42,6 +42,14 @@ class Spread(StrEnum):
     global_hotspot = "global_hotspot"
 
 
+class Stance(StrEnum):
+    """一则来源的倾向：专报要把批评的声音和支持的声音都摆出来."""
+
+    critical = "critical"
+    supportive = "supportive"
+    neutral = "neutral"
+
+
 class Status(StrEnum):
     """处置状态: open → graded → handling → responded → tracking → closed."""
 
@@ -104,6 +112,11 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "local_hotspot": "局部热点",
         "global_hotspot": "全局性热点",
     },
+    Stance: {
+        "critical": "批评/质疑",
+        "supportive": "支持/理解",
+        "neutral": "中性/客观",
+    },
     Status: {
         "open": "待定级",
         "graded": "已定级",
@@ -141,6 +154,7 @@ NOUNS: dict[type[StrEnum], str] = {
     Category: "舆情类别",
     Platform: "平台",
     Spread: "传播范围",
+    Stance: "倾向",
     Status: "状态",
     Action: "处置动作",
 }

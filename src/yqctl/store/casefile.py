@@ -6,7 +6,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from yqctl.core.enums import Category, Platform, Spread, choices_text
+from yqctl.core.enums import Category, Platform, Spread, Stance, choices_text
 from yqctl.store import roundtrip
 
 KEY_ORDER = (
@@ -24,14 +24,15 @@ FIELD_COMMENTS: dict[str, str] = {
     "unit": "涉事单位：须为 org.yaml 中 units 下的单位名",
     "category": f"舆情类别：{choices_text(Category)}",
     "summary": "内容摘要",
-    "sources": f"来源（公开帖文）。platform 可选：{choices_text(Platform)}",
+    "sources": f"来源（公开帖文）。platform 可选：{choices_text(Platform)}；"
+    f"stance（倾向，可省略）：{choices_text(Stance)}；excerpt：帖文原话摘录",
     "signals": "定级依据的事实（均可省略，默认 false/0）；改动后请重新运行 yqctl grade",
     "level": "舆情级别：只由 yqctl grade 设置",
     "grading": "定级记录：由 yqctl grade 追加",
     "status": "状态：open 待定级 → graded 已定级 → handling 处置中 → responded 已回应 → "
     "tracking 动态跟踪 → closed 已办结",
     "timeline": "处置时间线：只追加不改写（yqctl act 追加）；处置动作关闭对应时限",
-    "confidential": "涉密/敏感：为 true 时，对外报告只显示标题、级别和状态",
+    "confidential": "涉密/敏感：为 true 时，周期报告只列编号、级别、涉事单位和状态",
     "drill": "演练：为 true 时不计入统计，yqctl due 默认不显示",
     "closure": "办结信息：由 yqctl close 填写（办结时间、处置结果、总结评估、经验教训）",
 }

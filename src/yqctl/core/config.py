@@ -22,6 +22,13 @@ class RepoConfig(Model):
     policy: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = "university"
     timezone: str = DEFAULT_TIMEZONE
     default_author: str | None = None  # 时间线 by 的默认值（岗位，如“舆情办值班员”）
+    marking: Text = "内部资料"  # 表单、报告每页页眉的标识
+    confidential_marking: Text = (
+        "内部资料 严格控制知悉范围"  # 涉密案件（confidential: true）的页眉标识
+    )
+
+    def marking_for(self, confidential: bool) -> str:
+        return self.confidential_marking if confidential else self.marking
 
     @field_validator("timezone")
     @classmethod

@@ -96,6 +96,7 @@ class DeadlineLine:
 
     case_id: str
     unit: str
+    key: str  # the policy's deadline key
     title: str  # the deadline's title (policy text, never the case's content)
     clause: str
     due: datetime
@@ -223,7 +224,7 @@ def period_report(
     """The 日报/周报/月报 of ``period`` as of ``now``."""
     as_of = period.as_of(now)
     known = [c for c in cases if options.include_drills or not c.drill]
-    known = [c for c in known if c.discovered_at < period.end]
+    known = [c for c in known if c.discovered_at < period.end and c.discovered_at <= as_of]
     scope = Scope([c for c in known if _active(c, period)], as_of, options)
     lines = {c.id: _case_line(c, scope, policy, zone) for c in scope.cases}
     new = [c for c in scope.cases if period.contains(c.discovered_at)]
@@ -401,6 +402,7 @@ def deadline_lines(
                 DeadlineLine(
                     case_id=case.id,
                     unit=case.unit,
+                    key=deadline.key,
                     title=deadline.title,
                     clause=deadline.clause,
                     due=deadline.due,

@@ -6,27 +6,46 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import IO, Any
 
 from yqctl.errors import YqError
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory, fsync, rename: old or new, never half."""
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file in the same directory, fsync, rename: old or new, never half.
+
+    Text is written as UTF-8 with ``\n`` line endings; bytes (Word, PDF, PNG) exactly as given.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with _open_for(fd, data) as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def _open_for(fd: int, data: str | bytes) -> IO[Any]:
+    if isinstance(data, bytes):
+        return os.fdopen(fd, "wb")
+    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def _mode_for(path: Path) -> int:
+    # keep an existing file's mode; a new one gets what open() would give (mkstemp's is 0600)
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_dir(directory: Path) -> None:

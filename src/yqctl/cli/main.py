@@ -8,7 +8,7 @@ import sys
 import typer
 
 from yqctl import __version__
-from yqctl.cli import act, check, due, grade, history, init, new, policy, show
+from yqctl.cli import act, check, due, form, grade, history, init, new, policy, report, show, stats
 from yqctl.cli import list as list_cmd
 from yqctl.errors import UsageError, YqError
 
@@ -46,6 +46,9 @@ app.command("check")(check.check)
 app.command("history")(history.history)
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
+app.command("form")(form.form)
+app.add_typer(report.app, name="report")
+app.command("stats")(stats.stats)
 app.add_typer(policy.app, name="policy")
 
 

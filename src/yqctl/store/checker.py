@@ -54,8 +54,22 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
             report.warnings.extend(_future_times(item, now))
         if policy is not None:
             _check_level(item, policy, report)
+    if policy is not None and org is not None:
+        _check_templates(repo, report)
     report.problems.sort()
     return report
+
+
+def _check_templates(repo: Repo, report: Report) -> None:
+    """Render every template against the demo cases (a broken one is caught before it is needed)."""
+    from yqctl.render.verify import check_templates
+
+    try:
+        problems, warnings = check_templates(repo)
+    except YqError:
+        return  # the demo documents need the calendar and policy: their problems are reported above
+    report.problems.extend(problems)
+    report.warnings.extend(warnings)
 
 
 def _check_config(repo: Repo, report: Report) -> None:

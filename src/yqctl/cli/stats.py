@@ -1,0 +1,150 @@
+"""``yqctl stats``: how each unit kept the policy's deadlines in a period, on the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from yqctl.cli.common import (
+    JsonOpt,
+    NowOpt,
+    RepoOpt,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+    warn_unreadable,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from yqctl.core.periods import Period
+    from yqctl.core.reports import PeriodReport
+
+
+def stats(
+    day: Annotated[str | None, typer.Option("--date", help="某一天，如 2026-11-24")] = None,
+    week: Annotated[str | None, typer.Option("--week", help="某一周，如 2026-W47")] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="某一月，如 2026-11（默认：--now 所在的月）")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="起始日期（含），如 2026-09-01")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="截止日期（含），默认 --now 当天")
+    ] = None,
+    drills: Annotated[bool, typer.Option("--drills", help="包括演练案件")] = False,
+    repo: RepoOpt = None,
+    now: NowOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """各涉事单位在时段内到期的处置时限：按时完成、逾期完成、超时未完成、未到期，以及按时完成率。"""
+    from yqctl.core.reports import ReportOptions, period_report
+    from yqctl.core.views import Letterhead
+
+    store = open_repo(repo)
+    moment = resolve_now(now, store)
+    zone = store.config.zone
+    period = _period(day, week, month, since, until, moment, zone)
+    case_set = store.load_all()
+    warn_unreadable(case_set.problems)
+    head = Letterhead(store.config.institution, store.config.office, "", "舆情统计", moment)
+    report = period_report(
+        [loaded.case for loaded in case_set.cases],
+        store.policy.policy,
+        store.calendar,
+        zone,
+        period,
+        moment,
+        head,
+        ReportOptions(include_drills=drills),
+    )
+    if as_json:
+        emit_json(_json(report))
+    else:
+        _print(report)
+    if case_set.problems:
+        raise typer.Exit(1)
+
+
+def _period(
+    day: str | None,
+    week: str | None,
+    month: str | None,
+    since: str | None,
+    until: str | None,
+    moment: datetime,
+    zone: ZoneInfo,
+) -> Period:
+    from yqctl.core import periods
+    from yqctl.errors import UsageError
+
+    given = [
+        flag for flag, value in (("--date", day), ("--week", week), ("--month", month)) if value
+    ]
+    if since or until:
+        given.append("--since/--until")
+    if len(given) > 1:
+        raise UsageError(f"{'、'.join(given)} 只能选一个")
+    if day:
+        return periods.day_period(periods.parse_day(day), zone)
+    if week:
+        return periods.parse_week(week, zone)
+    if month:
+        return periods.parse_month(month, zone)
+    if since or until:
+        today = moment.astimezone(zone).date()
+        first = periods.parse_day(since, flag="--since") if since else today.replace(day=1)
+        last = periods.parse_day(until, flag="--until") if until else today
+        return periods.custom_period(first, last, zone)
+    return periods.period_containing(periods.PeriodKind.monthly, moment, zone)
+
+
+def _json(report: PeriodReport) -> dict[str, object]:
+    from yqctl.core.views import to_jsonable
+
+    return {
+        "period": report.period.to_json(),
+        "as_of": report.as_of.isoformat(),
+        "total": report.deadline_tally.to_json(),
+        "units": [{"unit": row.unit, **row.tally.to_json()} for row in report.unit_tallies],
+        "deadlines": to_jsonable(report.deadlines),
+    }
+
+
+def _print(report: PeriodReport) -> None:
+    from rich.table import Table
+
+    out = console()
+    suffix = "" if report.complete else f"（截至 {report.as_of:%Y-%m-%d %H:%M}）"
+    out.print(f"[bold]处置时限落实情况[/]  {report.period.label}{suffix}")
+    if not report.deadlines:
+        out.print("本时段内没有到期的处置时限。")
+        return
+    table = Table(show_footer=True)
+    total = report.deadline_tally
+    columns = (
+        ("涉事单位", "合计"),
+        ("应办", str(total.total)),
+        ("按时完成", str(total.on_time)),
+        ("逾期完成", str(total.late)),
+        ("超时未完成", str(total.missed)),
+        ("未到期", str(total.pending)),
+        ("按时完成率", total.rate_text),
+    )
+    for name, footer in columns:
+        table.add_column(name, footer=footer, justify="left" if name == "涉事单位" else "right")
+    for row in report.unit_tallies:
+        t = row.tally
+        missed = f"[bold red]{t.missed}[/]" if t.missed else "0"
+        table.add_row(
+            row.unit, str(t.total), str(t.on_time), str(t.late), missed, str(t.pending), t.rate_text
+        )
+    out.print(table)
+    out.print(
+        "[dim]按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的不计入。[/]"
+    )

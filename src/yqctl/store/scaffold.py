@@ -25,10 +25,27 @@ GITIGNORE = """\
 """
 
 TEMPLATES_README = """\
-# templates/
+# templates/：表单与报告模板
 
-在此放置与内置模板同名的 Jinja 模板，即可覆盖内置的表单与报告模板。
-Put a Jinja template here with the name of a built-in one to override it.
+yqctl 自带全部模板。在此放一个与内置模板同名的文件，即可覆盖它（其余仍用内置的）：
+
+| 文档 | 命令 | Markdown / HTML（PDF 由 HTML 打印）/ Word |
+|---|---|---|
+| 附件3《舆情处置情况登记表》 | yqctl form ID registration | registration.md.j2 / registration.html.j2 / registration.docx |
+| 附件4《舆情处置意见表》 | yqctl form ID opinion | opinion.md.j2 / opinion.html.j2 / opinion.docx |
+| 舆情日报、周报、月报 | yqctl report daily/weekly/monthly | daily.* / weekly.* / monthly.*（共用 _period.*） |
+| 舆情专报 | yqctl report special ID | special.md.j2 / special.html.j2 / special.docx |
+
+公共部分：_base.html.j2（页面、页眉“学校名称 · 内部资料”、页码）、_macros.*。
+模板内可用：doc（表单或报告的内容，字段见 `yqctl report weekly --json`）、head（页眉：
+institution、office、marking、title、generated_at）、charts（图表）。
+过滤器：cn_date、cn_datetime、blank（空栏留出下划线供手填）、md_cell。
+
+模板在 Jinja 沙箱中运行；写错的变量名会报错并指出文件和行号。
+`yqctl check` 会用演示案件渲染每个模板，模板出错在用到之前就能发现。
+
+Put a file here with the name of a built-in template to override it; `yqctl check` renders
+every template against the demo cases.
 """
 
 

@@ -208,3 +208,43 @@ def test_html_is_balanced_and_self_contained(
     assert all(source.startswith("data:image/png;base64,") for source in parser.sources)
     assert "<script" not in text and "<link" not in text and "@import" not in text
     assert "@page" in text and "counter(pages)" in text
+
+
+def test_case_text_is_escaped_in_html_and_kept_in_one_markdown_cell(
+    yq: Runner, demo_repo: Path
+) -> None:
+    title = "<b>网传</b> 食堂 | 饭菜 & “异物”"
+    made = yq(
+        "new",
+        "--repo",
+        str(demo_repo),
+        "--now",
+        NOW,
+        "--json",
+        "--title",
+        title,
+        "--unit",
+        "后勤处",
+        "--category",
+        "inquiry",
+        "--summary",
+        "第一行 | 有竖线\n第二行 <script>alert(1)</script>",
+        "--source",
+        "https://example.com/a?x=1&y=2",
+        "--account",
+        "校园 | 热点",
+    )
+    assert made.code == 0, made.err
+    case_id = made.json()["id"]
+    args = ("form", case_id, "registration")
+    html = render(yq, demo_repo, args, "html")
+    assert "<b>网传</b>" not in html and "&lt;b&gt;网传&lt;/b&gt; 食堂 | 饭菜 &amp; “异物”" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "x=1&amp;y=2" in html
+    markdown = render(yq, demo_repo, args, "md")
+    row = next(line for line in markdown.splitlines() if line.startswith("| 舆情标题 |"))
+    assert row == "| 舆情标题 | <b>网传</b> 食堂 \\| 饭菜 & “异物” |"
+    summary = next(line for line in markdown.splitlines() if line.startswith("| 内容摘要 |"))
+    assert summary.endswith("第一行 \\| 有竖线<br>第二行 <script>alert(1)</script> |")
+    assert "校园 \\| 热点" in markdown
+    assert "None" not in markdown + html

@@ -67,6 +67,7 @@ ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 # style names (styleIds are the names without spaces)
 BODY = "Body Indent"  # 正文：首行缩进两字
+BODY_KEEP = "Body Keep With Next"  # 正文, on the same page as the table it introduces
 META = "Masthead Line"  # 发文单位 … 日期, with the red rule
 NOTE = "Note"  # 截至 …, small centered
 TABLE_TEXT = "Table Text"
@@ -77,6 +78,7 @@ FIGURE = "Figure"
 TAG = "Template Tag"  # paragraphs holding only a docxtpl tag: gone in the output
 BOX = "Summary Box"
 ANNEX = "Annex"  # 附件3 at the top left
+AFTER_TABLE = "After Table"  # a small empty paragraph: ends a chain of rows kept together
 
 
 # ---- what to write --------------------------------------------------------------------------
@@ -153,10 +155,11 @@ class Row:
     cells: tuple[C, ...]
     height: float | None = None  # mm, at least
     header: bool = False  # repeated at the top of each page
+    keep: bool = False  # on the same page as the next row (signatures are not left alone)
 
 
-def row(*cells: C, height: float | None = None, header: bool = False) -> Row:
-    return Row(cells, height, header)
+def row(*cells: C, height: float | None = None, header: bool = False, keep: bool = False) -> Row:
+    return Row(cells, height, header, keep)
 
 
 def tag_row(text: str, columns: int) -> Row:
@@ -206,8 +209,9 @@ class Builder:
         for para in paras:
             write(self.doc.add_paragraph(), para)
 
-    def text(self, *runs: Run) -> None:
-        self.add(p(*runs, style=BODY))
+    def text(self, *runs: Run, keep: bool = False) -> None:
+        """A paragraph of body text; ``keep``: on the same page as what follows (a table)."""
+        self.add(p(*runs, style=BODY_KEEP if keep else BODY))
 
     def heading(self, text: str, level: int = 1) -> None:
         self.add(p(text, style=f"Heading {level}"))
@@ -327,6 +331,9 @@ def add_row(table: Table, widths: Sequence[float], spec: Row) -> None:
         if cell_spec.span > 1:
             cell = cell.merge(cells[start + cell_spec.span - 1])
         fill(cell, cell_spec)
+        if spec.keep:  # Word keeps a row with the next when its paragraphs keep with next
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
         start += cell_spec.span
 
 
@@ -345,7 +352,17 @@ def shade(cell: _Cell, fill_color: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill_color)
-    cell._tc.get_or_add_tcPr().append(shd)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    # CT_TcPr's order: … tcBorders, shd, noWrap, tcMar, textDirection, tcFitText, vAlign, hideMark
+    later = {
+        qn(f"w:{t}")
+        for t in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
+    }
+    successor = next((child for child in tc_pr if child.tag in later), None)
+    if successor is None:
+        tc_pr.append(shd)
+    else:
+        successor.addprevious(shd)
 
 
 def twips(mm: float) -> int:
@@ -435,6 +452,9 @@ def _styles(doc: DocxDocument, body_pt: float) -> None:
     body.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     body.paragraph_format.line_spacing = Pt(round(body_pt * 1.75))
 
+    keep = paragraph_style(doc, BODY_KEEP, SONG, body_pt, base=BODY)
+    keep.paragraph_format.keep_with_next = True
+
     title = paragraph_style(doc, "Title", SONG, 18, bold=True)  # 小二号
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(6)
@@ -482,6 +502,7 @@ def _styles(doc: DocxDocument, body_pt: float) -> None:
     head = paragraph_style(doc, TABLE_HEAD, HEI, cell_pt, base=TABLE_TEXT)
     head.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
+    paragraph_style(doc, AFTER_TABLE, SONG, 6)
     box = paragraph_style(doc, BOX, SONG, body_pt)
     box.paragraph_format.line_spacing = 1.3
     box.paragraph_format.space_before = Pt(3)
@@ -634,7 +655,9 @@ def timeline_rows(
     t, a, x, b = spans
     return [
         row(
-            *(head_cell(h, span=s) for h, s in zip(TIMELINE_HEAD, spans, strict=True)), header=True
+            *(head_cell(h, span=s) for h, s in zip(TIMELINE_HEAD, spans, strict=True)),
+            header=True,
+            keep=True,
         ),
         tag_row(f"{{%tr for e in {loop} %}}", columns),
         row(
@@ -699,8 +722,10 @@ def pair(label1: str, value1: str | P, label2: str, value2: str | P, height: flo
     )
 
 
-def field_row(name: str, *content: str | P, height: float = 11, top: bool = False) -> Row:
-    return row(label(name), value(*content, span=WIDE, top=top), height=height)
+def field_row(
+    name: str, *content: str | P, height: float = 11, top: bool = False, keep: bool = False
+) -> Row:
+    return row(label(name), value(*content, span=WIDE, top=top), height=height, keep=keep)
 
 
 def form_top(b: Builder) -> None:
@@ -749,7 +774,7 @@ def registration(b: Builder) -> None:
         *timeline_rows(
             "doc.timeline", (2, 1, 3, 1), blank_rows((2, 1, 3, 1), 4), style=TABLE_SMALL
         ),
-        field_row("处置结果", "{{ doc.result }}", height=20, top=True),
+        field_row("处置结果", "{{ doc.result }}", height=20, top=True, keep=True),
         field_row(
             "单位负责人意见\n（签字、日期）",
             p("{{ doc.head_opinion }}", style=TABLE_TEXT),
@@ -758,6 +783,7 @@ def registration(b: Builder) -> None:
             sign_line("负责人签字"),
             height=30,
             top=True,
+            keep=True,
         ),
         field_row("备注", "{{ doc.remarks }}", height=13, top=True),
     ]
@@ -815,6 +841,7 @@ def opinion(b: Builder) -> None:
             + "{% if doc.reported_to_superiors_text %}"
             + GAP * 2
             + "{{ doc.reported_to_superiors_text }}{% endif %}",
+            keep=True,
         ),
         field_row(
             "领导小组意见",
@@ -824,6 +851,7 @@ def opinion(b: Builder) -> None:
             sign_line("签字"),
             height=26,
             top=True,
+            keep=True,
         ),
         field_row(
             "签发",
@@ -852,7 +880,8 @@ def report_timeline(b: Builder, loop: str) -> None:
 
 
 def heads(*names: str) -> Row:
-    return row(*(head_cell(name) for name in names), header=True)
+    """A table's header row: repeated on every page, never left alone at the foot of one."""
+    return row(*(head_cell(name) for name in names), header=True, keep=True)
 
 
 def looped(loop: str, body: Row, empty: str) -> list[Row]:
@@ -868,16 +897,19 @@ def looped(loop: str, body: Row, empty: str) -> list[Row]:
 
 
 def count_table(b: Builder, heading: str, items: str) -> None:
+    """A short table, kept on one page: every row keeps with the next, and a small empty
+    paragraph after the table ends the chain (else it would run on into the next table)."""
     b.heading(heading, 2)
+    head = heads("项目", "起数")
+    body = row(value("{{ c.label }}"), centered("{{ c.count }}"))
     b.table(
         (REPORT_WIDTH - 40, 40),
         [
-            heads("项目", "起数"),
-            *looped(
-                f"c in {items}", row(value("{{ c.label }}"), centered("{{ c.count }}")), "（无）"
-            ),
+            Row(head.cells, head.height, header=True, keep=True),
+            *looped(f"c in {items}", Row(body.cells, keep=True), "（无）"),
         ],
     )
+    b.add(p("", style=AFTER_TABLE))
 
 
 def chart(b: Builder, key: str) -> None:
@@ -960,7 +992,7 @@ def period(b: Builder) -> None:
     b.tag("{%p if c.summary %}")
     b.text('{{ c.summary|replace("\\n", "\\a") }}')
     b.tag("{%p endif %}")
-    b.text("处置过程：")
+    b.text("处置过程：", keep=True)
     report_timeline(b, "c.timeline")
     b.tag("{%p if c.result %}")
     b.text("处置结果：{{ c.result }}")
@@ -978,7 +1010,8 @@ def period(b: Builder) -> None:
     b.heading("五、处置时限落实情况")
     b.text(
         f"本期到期的处置时限共 {{{{ {tally}.total }}}} 项，按时完成率 {{{{ {tally}.rate_text }}}}"
-        "（按已到期的时限计）。各单位落实情况如下："
+        "（按已到期的时限计）。各单位落实情况如下：",
+        keep=True,
     )
     outcome = ("total", "on_time", "late", "missed", "pending", "rate_text")
     b.table(

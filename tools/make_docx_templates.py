@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import docx
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENTATION
@@ -64,6 +65,7 @@ RED = "C00000"  # the red rule under the masthead (版头分隔线)
 SHADE = "EDEDED"  # label cells
 FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+COMMENT_PREFIX = "yqctl 内置模板，由 tools/make_docx_templates.py 生成；python-docx "
 
 # style names (styleIds are the names without spaces)
 BODY = "Body Indent"  # 正文：首行缩进两字
@@ -382,7 +384,8 @@ def new_document(spec: Spec) -> Builder:
     core.last_modified_by = "yqctl"
     core.title = "{{ head.title }}"  # docxtpl renders the document's properties too
     core.subject = ""
-    core.comments = "yqctl 内置模板，由 tools/make_docx_templates.py 生成"
+    # the generator's python-docx: its default template is the base of ours (see the tests)
+    core.comments = f"{COMMENT_PREFIX}{docx.__version__}"
     core.keywords = ""
     core.revision = 1
     core.created = FIXED_TIME

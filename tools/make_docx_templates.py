@@ -482,10 +482,12 @@ def _styles(doc: DocxDocument, body_pt: float) -> None:
     h2.paragraph_format.first_line_indent = Pt(body_pt * 2)
     _chars_indent(h2, 200)
 
-    meta = paragraph_style(doc, META, SONG, 14 if body_pt >= 14 else 10.5)
+    report = body_pt >= 14
+    meta = paragraph_style(doc, META, SONG, 14 if report else 10.5)
     meta.paragraph_format.space_before = Pt(6)
-    meta.paragraph_format.space_after = Pt(12)
-    _bottom_border(meta, RED, 12, 2)
+    meta.paragraph_format.space_after = Pt(12 if report else 4)
+    if report:  # a form (附件) has no masthead: no red rule above its table
+        _bottom_border(meta, RED, 12, 2)
 
     note = paragraph_style(doc, NOTE, SONG, 12)
     note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -710,11 +712,11 @@ def empty_para() -> P:
 # ---- the forms: 附件3《舆情处置情况登记表》, 附件4《舆情处置意见表》 ------------------------------
 
 # One grid for both forms (mm, total = FORM_PAGE.width = 165): the boundaries of
-#   label 28 | value 54.5 | label 28 | value 54.5          (spans 1, 3, 1, 2)
+#   label 30 | value 50.5 | label 30 | value 54.5          (spans 1, 3, 1, 2)
 #   time 36 | action 24 | text 77 | by 28                  (spans 2, 1, 3, 1)
 # Word and LibreOffice add a little space between Chinese and Latin text (autospace): a
 # cn_datetime (2026年11月24日 10:00) needs 36 mm at 五号 to break cleanly before the hour.
-FORM_GRID = (28.0, 8.0, 24.0, 22.5, 28.0, 26.5, 28.0)
+FORM_GRID = (30.0, 6.0, 24.0, 20.5, 30.0, 26.5, 28.0)
 WIDE = 6  # a value right of a label, across the form
 
 
@@ -764,7 +766,7 @@ def registration(b: Builder) -> None:
         ),
         field_row("舆情标题", "{{ doc.title }}"),
         field_row(
-            "发现途径与来源\n（平台、链接、账号）",
+            "发现途径与\n来源（平台、\n链接、账号）",
             p("发现途径：{{ doc.discovered_by|blank(12) }}", style=TABLE_TEXT),
             *source_paras(),
             height=20,
@@ -805,7 +807,7 @@ def opinion(b: Builder) -> None:
         field_row("编号", "{{ doc.case_id }}"),
         field_row("标题", "{{ doc.title }}"),
         field_row(
-            "级别及定级依据\n（命中规则与条款）",
+            "级别及\n定级依据\n（命中规则\n与条款）",
             p(f"级别：{{{{ {j}.level_name }}}}", style=TABLE_TEXT),
             tag(f"{{%p for r in {j}.rules %}}"),
             p(
@@ -828,7 +830,7 @@ def opinion(b: Builder) -> None:
             top=True,
         ),
         field_row(
-            "发现时间与来源",
+            "发现时间\n与来源",
             p("发现时间：{{ doc.discovered_at|cn_datetime }}", style=TABLE_TEXT),
             *source_paras(),
             height=14,

@@ -923,21 +923,30 @@ def chart(b: Builder, key: str) -> None:
     b.tag("{%p endif %}")
 
 
-def case_list(b: Builder, heading: str, items: str) -> None:
-    """编号, 标题, 级别, 单位, 状态; a confidential case shows no title (涉密，不列明)."""
-    b.heading(heading, 2)
+CASE_TITLE = (
+    "{% if c.redacted %}涉密，内容从略{% else %}{{ c.title }}"
+    "{% if c.drill %}（演练）{% endif %}{% endif %}"
+)
+
+
+def case_list(b: Builder, heading: str, items: str, *, closed: bool = False) -> None:
+    """编号, 标题, 级别, 涉事单位, then 状态 (or 办结时间); a confidential case shows no title."""
+    b.heading(f"{heading}（{{{{ {items}|length }}}} 起）", 2)
+    last = ("办结时间", "{% if not c.redacted %}{{ c.closed_at|cn_datetime }}{% endif %}")
+    if not closed:
+        last = ("状态", "{{ c.status_label }}")
     b.table(
-        (40.0, 46.0, 22.0, 28.0, 20.0),
+        (38.0, 40.0, 20.0, 24.0, TIME_COLUMN) if closed else (38.0, 52.0, 20.0, 26.0, 20.0),
         [
-            heads("编号", "标题", "级别", "涉事单位", "状态"),
+            heads("编号", "标题", "级别", "涉事单位", last[0]),
             *looped(
                 f"c in {items}",
                 row(
                     value("{{ c.id }}"),
-                    value("{% if c.redacted %}（涉密，不列明）{% else %}{{ c.title }}{% endif %}"),
+                    value(CASE_TITLE),
                     centered("{{ c.level_name }}"),
                     centered("{{ c.unit }}"),
-                    centered("{{ c.status_label }}"),
+                    centered(last[1]),
                 ),
                 "（无）",
             ),
@@ -945,31 +954,44 @@ def case_list(b: Builder, heading: str, items: str) -> None:
     )
 
 
+# How late: 1天2小时 / 3小时 / 45分钟 (as the Markdown and HTML reports say it)
+LATE_BY = (
+    "{% set n = x.late_by_minutes %}"
+    "{% if n >= 1440 %}{{ n // 1440 }}天{% endif %}"
+    "{% if n % 1440 >= 60 %}{{ n % 1440 // 60 }}小时{% endif %}"
+    "{% if n < 1440 and n % 60 %}{{ n % 60 }}分钟{% endif %}"
+)
+
+
 def period(b: Builder) -> None:
     t = "doc.totals"
-    tally = "doc.deadline_tally"
+    d = "doc.deadline_tally"
     b.masthead("{{ doc.period.label }}", "{{ head.generated_at|cn_datetime }}")
     b.tag("{%p if not doc.complete %}")
-    b.add(p("（本期尚未结束，统计截至 {{ doc.as_of|cn_datetime }}）", style=NOTE))
+    b.add(p("（截至 {{ doc.as_of|cn_datetime }}，本期尚未结束，数据为阶段性统计）", style=NOTE))
     b.tag("{%p endif %}")
 
     b.heading("一、总体情况")
+    b.tag(f"{{%p if {t}.in_period %}}")
     b.text(
-        f"{{{{ doc.period.label }}}}，共涉及舆情 {{{{ {t}.in_period }}}} 起，其中本期新增 "
-        f"{{{{ {t}.new }}}} 起、办结 {{{{ {t}.closed }}}} 起；期末在办 {{{{ {t}.open_at_end }}}} 起"
+        f"本期共涉及舆情 {{{{ {t}.in_period }}}} 起，其中新增 {{{{ {t}.new }}}} 起、办结 "
+        f"{{{{ {t}.closed }}}} 起，期末在办 {{{{ {t}.open_at_end }}}} 起"
         f"{{% if {t}.ungraded %}}（其中待定级 {{{{ {t}.ungraded }}}} 起）{{% endif %}}。"
-        "{% if doc.key_cases %}重点舆情（{{ doc.key_levels|join('、') }}）"
-        "{{ doc.key_cases|length }} 起。{% endif %}"
+        "按级别分，{% for c in doc.by_level if c.count %}{{ c.label }} {{ c.count }} 起"
+        "{% if not loop.last %}、{% endif %}{% endfor %}。"
+        f"{{% if {t}.redacted %}}其中 {{{{ {t}.redacted }}}} 起为涉密案件，只列编号、级别、"
+        "涉事单位和状态，内容从略。{% endif %}"
     )
+    b.tag("{%p else %}")
+    b.text("本期未发现舆情。")
+    b.tag("{%p endif %}")
+    b.tag(f"{{%p if {d}.total or doc.options.include_drills %}}")
     b.text(
-        f"本期到期的处置时限 {{{{ {tally}.total }}}} 项：按时完成 {{{{ {tally}.on_time }}}} 项，"
-        f"逾期完成 {{{{ {tally}.late }}}} 项，超时未完成 {{{{ {tally}.missed }}}} 项，"
-        f"未到期 {{{{ {tally}.pending }}}} 项；按时完成率 {{{{ {tally}.rate_text }}}}。"
-    )
-    b.tag(f"{{%p if {t}.redacted or not doc.options.include_drills %}}")
-    b.text(
-        f"{{% if {t}.redacted %}}涉密案件 {{{{ {t}.redacted }}}} 起，仅列编号、级别、涉事单位和状态。"
-        "{% endif %}{% if not doc.options.include_drills %}演练案件不计入本报告。{% endif %}"
+        f"{{% if {d}.decided %}}本期应完成的处置时限 {{{{ {d}.total }}}} 项，按时完成率 "
+        f"{{{{ {d}.rate_text }}}}{{% if {d}.missed or {d}.late %}}（超时未完成 {{{{ {d}.missed }}}} "
+        f"项、逾期完成 {{{{ {d}.late }}}} 项）{{% endif %}}。{{% elif {d}.total %}}本期应完成的处置"
+        f"时限 {{{{ {d}.total }}}} 项，均尚未到期。{{% endif %}}"
+        "{% if doc.options.include_drills %}本报告含演练案件。{% endif %}"
     )
     b.tag("{%p endif %}")
     chart(b, "per_day")
@@ -977,79 +999,122 @@ def period(b: Builder) -> None:
     b.heading("二、分类统计")
     count_table(b, "（一）按舆情级别", "doc.by_level")
     chart(b, "levels")
-    count_table(b, "（二）按舆情类别", "doc.by_category")
-    count_table(b, "（三）按传播平台", "doc.by_platform")
-    count_table(b, "（四）按涉事单位", "doc.by_unit")
-    count_table(b, "（五）按处置状态", "doc.by_status")
+    count_table(b, "（二）按处置状态", "doc.by_status")
+    count_table(b, "（三）按舆情类别", "doc.by_category")
+    count_table(b, "（四）按发布平台", "doc.by_platform")
+    count_table(b, "（五）按涉事单位", "doc.by_unit")
+    b.add(
+        p(
+            "注：{% if doc.complete %}处置状态按本期末统计"
+            "{% else %}处置状态截至 {{ doc.as_of|cn_datetime }}{% endif %}；"
+            "一起舆情可能涉及多个发布平台。",
+            style=NOTE,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+    )
 
-    b.heading("三、重点舆情")
+    b.heading("三、重点舆情{% if doc.key_levels %}（{{ doc.key_levels|join('、') }}）{% endif %}")
     b.tag("{%p for c in doc.key_cases %}")
     b.heading(
-        "{{ loop.index }}. {% if c.redacted %}{{ c.id }}（涉密，不列明）{% else %}{{ c.title }}{% endif %}",
+        "{{ loop.index }}. {% if c.redacted %}{{ c.id }}（涉密，内容从略）{% else %}"
+        "{{ c.title }}{% if c.drill %}（演练）{% endif %}{% endif %}",
         2,
     )
     b.text(
-        "编号：{{ c.id }}；级别：{{ c.level_name }}；涉事单位：{{ c.unit }}；状态：{{ c.status_label }}"
+        "{% if not c.redacted %}编号：{{ c.id }}；{% endif %}级别：{{ c.level_name }}"
         "{% if c.category_label %}；类别：{{ c.category_label }}{% endif %}"
-        "{% if c.discovered_at %}；发现时间：{{ c.discovered_at|cn_datetime }}{% endif %}。"
+        "；涉事单位：{{ c.unit }}"
+        "{% if c.discovered_at %}；发现时间：{{ c.discovered_at|cn_datetime }}{% endif %}"
+        "；状态：{{ c.status_label }}"
+        "{% if c.closed_at %}（{{ c.closed_at|cn_datetime }}办结）{% endif %}。"
     )
     b.tag("{%p if not c.redacted %}")
     b.tag("{%p if c.summary %}")
-    b.text('{{ c.summary|replace("\\n", "\\a") }}')
+    b.text(R("基本情况：", bold=True), '{{ c.summary|replace("\\n", "\\a") }}')
     b.tag("{%p endif %}")
-    b.text("处置过程：", keep=True)
+    b.tag("{%p if c.timeline %}")
+    b.text(R("处置情况：", bold=True), keep=True)
     report_timeline(b, "c.timeline")
+    b.tag("{%p endif %}")
     b.tag("{%p if c.result %}")
-    b.text("处置结果：{{ c.result }}")
+    b.text(R("处置结果：", bold=True), "{{ c.result }}")
     b.tag("{%p endif %}")
     b.tag("{%p endif %}")
     b.tag("{%p else %}")
-    b.text("本期无{{ doc.key_levels|join('、') }}舆情。")
+    b.text(
+        "本期无{% if doc.key_levels %}{{ doc.key_levels|join('、') }}{% else %}重点{% endif %}舆情。"
+    )
     b.tag("{%p endfor %}")
 
-    b.heading("四、案件清单")
+    b.heading("四、舆情清单")
     case_list(b, "（一）本期新增", "doc.new_cases")
-    case_list(b, "（二）本期办结", "doc.closed_cases")
+    case_list(b, "（二）本期办结", "doc.closed_cases", closed=True)
     case_list(b, "（三）期末在办", "doc.open_cases")
+    b.tag(f"{{%p if {t}.redacted %}}")
+    b.add(
+        p(
+            "注：标注“涉密，内容从略”的案件只列编号、级别、涉事单位和状态。",
+            style=NOTE,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+    )
+    b.tag("{%p endif %}")
 
     b.heading("五、处置时限落实情况")
+    b.tag(f"{{%p if {d}.total %}}")
     b.text(
-        f"本期到期的处置时限共 {{{{ {tally}.total }}}} 项，按时完成率 {{{{ {tally}.rate_text }}}}"
-        "（按已到期的时限计）。各单位落实情况如下：",
-        keep=True,
+        f"按《{{{{ doc.policy_name }}}}》规定的处置时限，本期应完成 {{{{ {d}.total }}}} 项：按时完成 "
+        f"{{{{ {d}.on_time }}}} 项，逾期完成 {{{{ {d}.late }}}} 项，超时未完成 {{{{ {d}.missed }}}} 项"
+        f"{{% if {d}.pending %}}，尚未到期 {{{{ {d}.pending }}}} 项{{% endif %}}；"
+        f"{{% if {d}.decided %}}按时完成率 {{{{ {d}.rate_text }}}}{{% else %}}尚无已到期的时限，"
+        "不计算按时完成率{% endif %}。"
     )
+    b.heading("（一）各单位落实情况", 2)
     outcome = ("total", "on_time", "late", "missed", "pending", "rate_text")
     b.table(
-        (36.0, 14.0, 20.0, 20.0, 24.0, 18.0, 24.0),
+        (36.0, 16.0, 20.0, 20.0, 24.0, 16.0, 24.0),
         [
-            heads("涉事单位", "应办", "按时完成", "逾期完成", "超时未完成", "未到期", "按时完成率"),
+            heads(
+                "涉事单位", "时限数", "按时完成", "逾期完成", "超时未完成", "未到期", "按时完成率"
+            ),
             *looped(
                 "u in doc.unit_tallies",
                 row(value("{{ u.unit }}"), *(centered(f"{{{{ u.tally.{k} }}}}") for k in outcome)),
-                "（本期无到期的处置时限）",
-            ),
-            row(head_cell("合计"), *(centered(f"{{{{ {tally}.{k} }}}}") for k in outcome)),
-        ],
-    )
-    b.heading("（一）逾期完成和超时未完成的处置时限", 2)
-    b.table(
-        (38.0, 46.0, TIME_COLUMN, TIME_COLUMN),
-        [
-            heads("编号 / 涉事单位", "处置时限", "应完成时间", "完成情况"),
-            *looped(
-                "d in doc.deadlines if d.outcome == 'late' or d.outcome == 'missed'",
-                row(
-                    value("{{ d.case_id }}\n{{ d.unit }}"),
-                    value("{{ d.title }}{% if d.clause %}（{{ d.clause }}）{% endif %}"),
-                    centered("{{ d.due|cn_datetime }}"),
-                    centered(
-                        "{% if d.met_at %}{{ d.met_at|cn_datetime }}\n{% endif %}{{ d.outcome_label }}"
-                    ),
-                ),
                 "（无）",
             ),
+            row(head_cell("合计"), *(centered(f"{{{{ {d}.{k} }}}}") for k in outcome)),
         ],
     )
+    b.add(
+        p(
+            "按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的时限不计入。",
+            style=NOTE,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+    )
+    b.heading("（二）超时未完成和逾期完成的时限", 2)
+    b.table(
+        (36.0, 48.0, TIME_COLUMN, TIME_COLUMN),
+        [
+            heads("案件编号 / 涉事单位", "时限事项（条款）", "应完成时间", "落实情况"),
+            *looped(
+                "x in doc.deadlines if x.outcome == 'missed' or x.outcome == 'late'",
+                row(
+                    value("{{ x.case_id }}\n{{ x.unit }}"),
+                    value("{{ x.title }}{% if x.clause %}（{{ x.clause }}）{% endif %}"),
+                    centered("{{ x.due|cn_datetime }}"),
+                    centered(
+                        "{{ x.outcome_label }}{% if x.late_by_minutes %}（"
+                        "{% if x.met_at %}迟{% else %}已超{% endif %} " + LATE_BY + "）{% endif %}"
+                    ),
+                ),
+                "无。本期应完成的处置时限均已按时完成或尚未到期。",
+            ),
+        ],
+    )
+    b.tag("{%p else %}")
+    b.text("本期没有应完成的处置时限。")
+    b.tag("{%p endif %}")
 
 
 # ---- 舆情专报 ---------------------------------------------------------------------------------

@@ -154,7 +154,8 @@ def _first(case: Case, action: Action) -> TimelineEntry | None:
 
 
 def _entry_text(entry: TimelineEntry, zone: ZoneInfo) -> str:
-    when = entry.at.astimezone(zone).strftime("%m月%d日 %H:%M")
+    at = entry.at.astimezone(zone)
+    when = f"{at.month}月{at.day}日 {at:%H:%M}"  # 11月9日, as official documents write dates
     return f"{when} {entry.text or label(entry.action)}" + (f"（{entry.by}）" if entry.by else "")
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # A 1×1 white PNG: a valid image for <img> and for Word's InlineImage.
 BLANK_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c63f8ffff3f0005fe02fea7d6a4c90000000049454e44ae426082"
+    "0000000b49444154789c63f80f040009fb03fdfb5e6b2b0000000049454e44ae426082"
 )
 TEMPLATE_FAMILIES = ("registration", "opinion", "daily", "weekly", "monthly", "special")
 FORMAT_SUFFIXES = {"md": ".md.j2", "html": ".html.j2", "docx": ".docx"}

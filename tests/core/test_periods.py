@@ -81,3 +81,21 @@ def test_custom_period_includes_both_days_and_refuses_reversed_ones() -> None:
     assert span.label == "2026年9月1日—2026年9月30日"
     with pytest.raises(UsageError, match="早于"):
         custom_period(date(2026, 9, 30), date(2026, 9, 1), ZONE)
+
+
+def test_choose_period_takes_one_flag_or_the_default_period_containing_now() -> None:
+    from yqctl.core.periods import choose_period
+
+    now = t("16:00")
+    assert choose_period(PeriodKind.monthly, now, ZONE).key == "2026-11"
+    assert choose_period(PeriodKind.monthly, now, ZONE, week="2026-W47").key == "2026-W47"
+    assert (
+        choose_period(PeriodKind.weekly, now, ZONE, since="2026-11-20").key
+        == "2026-11-20..2026-11-24"
+    )
+    assert (
+        choose_period(PeriodKind.weekly, now, ZONE, until="2026-10-15").key
+        == "2026-10-01..2026-10-15"
+    )
+    with pytest.raises(UsageError, match="--date、--since/--until 只能选一个"):
+        choose_period(PeriodKind.daily, now, ZONE, day="2026-11-24", since="2026-11-01")

@@ -17,11 +17,9 @@ from yqctl.cli.common import (
 from yqctl.cli.deliver import FormatOpt, OutputOpt, deliver
 
 if TYPE_CHECKING:
-    from datetime import datetime
     from pathlib import Path
 
-    from yqctl.core.periods import Period
-    from yqctl.store.repo import Repo
+    from yqctl.core.reports import ReportOptions
 
 app = typer.Typer(
     help="生成舆情日报、周报、月报（按时段汇总）和专报（单个案件）。",
@@ -53,13 +51,8 @@ def daily(
     as_json: JsonOpt = False,
 ) -> None:
     """舆情日报：当日新增、办结、在办，各类统计，时限落实情况，近 7 日趋势图。"""
-    from yqctl.core.periods import day_period, parse_day
-
-    store = open_repo(repo)
-    moment = resolve_now(now, store)
-    zone = store.config.zone
-    period = day_period(parse_day(day) if day else moment.astimezone(zone).date(), zone)
-    _period_report(store, period, moment, include_confidential, drills, fmt, output, as_json)
+    options = _options(include_confidential, drills)
+    _period_report("daily", {"day": day}, options, fmt, output, repo, now, as_json)
 
 
 @app.command("weekly")
@@ -77,13 +70,8 @@ def weekly(
     as_json: JsonOpt = False,
 ) -> None:
     """舆情周报（周一至周日）：统计、重点舆情、各单位处置时限落实情况、每日新增图。"""
-    from yqctl.core.periods import PeriodKind, parse_week, period_containing
-
-    store = open_repo(repo)
-    moment = resolve_now(now, store)
-    zone = store.config.zone
-    period = parse_week(week, zone) if week else period_containing(PeriodKind.weekly, moment, zone)
-    _period_report(store, period, moment, include_confidential, drills, fmt, output, as_json)
+    options = _options(include_confidential, drills)
+    _period_report("weekly", {"week": week}, options, fmt, output, repo, now, as_json)
 
 
 @app.command("monthly")
@@ -100,15 +88,8 @@ def monthly(
     as_json: JsonOpt = False,
 ) -> None:
     """舆情月报：统计、重点舆情、各单位处置时限落实情况、每日新增图。"""
-    from yqctl.core.periods import PeriodKind, parse_month, period_containing
-
-    store = open_repo(repo)
-    moment = resolve_now(now, store)
-    zone = store.config.zone
-    period = (
-        parse_month(month, zone) if month else period_containing(PeriodKind.monthly, moment, zone)
-    )
-    _period_report(store, period, moment, include_confidential, drills, fmt, output, as_json)
+    options = _options(include_confidential, drills)
+    _period_report("monthly", {"month": month}, options, fmt, output, repo, now, as_json)
 
 
 @app.command("special")
@@ -130,27 +111,35 @@ def special(
     deliver(store, special_document(store, case, moment), fmt, output, as_json)
 
 
+def _options(include_confidential: bool, drills: bool) -> ReportOptions:
+    from yqctl.core.reports import ReportOptions
+
+    return ReportOptions(include_confidential=include_confidential, include_drills=drills)
+
+
 def _period_report(
-    store: Repo,
-    period: Period,
-    moment: datetime,
-    include_confidential: bool,
-    drills: bool,
+    kind: str,
+    flags: dict[str, str | None],
+    options: ReportOptions,
     fmt: str | None,
     output: Path | None,
+    repo: Path | None,
+    now: str | None,
     as_json: bool,
 ) -> None:
-    from yqctl.core.reports import ReportOptions
+    from yqctl.core.periods import PeriodKind, choose_period
     from yqctl.errors import UsageError
     from yqctl.render.documents import period_document
 
+    store = open_repo(repo)
+    moment = resolve_now(now, store)
+    period = choose_period(PeriodKind(kind), moment, store.config.zone, **flags)
     if moment < period.start:
         raise UsageError(
             f"{period.label}尚未开始（现在是 {moment:%Y-%m-%d %H:%M}），没有可报告的内容"
         )
     case_set = store.load_all()
     warn_unreadable(case_set.problems)  # the report would be incomplete: say so loudly
-    options = ReportOptions(include_confidential=include_confidential, include_drills=drills)
     cases = [loaded.case for loaded in case_set.cases]
     deliver(store, period_document(store, period, moment, options, cases), fmt, output, as_json)
     if case_set.problems:

@@ -18,10 +18,6 @@ from yqctl.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from yqctl.core.periods import Period
     from yqctl.core.reports import PeriodReport
 
 
@@ -43,13 +39,16 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """各涉事单位在时段内到期的处置时限：按时完成、逾期完成、超时未完成、未到期，以及按时完成率。"""
+    from yqctl.core.periods import PeriodKind, choose_period
     from yqctl.core.reports import ReportOptions, period_report
     from yqctl.core.views import Letterhead
 
     store = open_repo(repo)
     moment = resolve_now(now, store)
     zone = store.config.zone
-    period = _period(day, week, month, since, until, moment, zone)
+    period = choose_period(
+        PeriodKind.monthly, moment, zone, day=day, week=week, month=month, since=since, until=until
+    )
     case_set = store.load_all()
     warn_unreadable(case_set.problems)
     head = Letterhead(store.config.institution, store.config.office, "", "舆情统计", moment)
@@ -69,39 +68,6 @@ def stats(
         _print(report)
     if case_set.problems:
         raise typer.Exit(1)
-
-
-def _period(
-    day: str | None,
-    week: str | None,
-    month: str | None,
-    since: str | None,
-    until: str | None,
-    moment: datetime,
-    zone: ZoneInfo,
-) -> Period:
-    from yqctl.core import periods
-    from yqctl.errors import UsageError
-
-    given = [
-        flag for flag, value in (("--date", day), ("--week", week), ("--month", month)) if value
-    ]
-    if since or until:
-        given.append("--since/--until")
-    if len(given) > 1:
-        raise UsageError(f"{'、'.join(given)} 只能选一个")
-    if day:
-        return periods.day_period(periods.parse_day(day), zone)
-    if week:
-        return periods.parse_week(week, zone)
-    if month:
-        return periods.parse_month(month, zone)
-    if since or until:
-        today = moment.astimezone(zone).date()
-        first = periods.parse_day(since, flag="--since") if since else today.replace(day=1)
-        last = periods.parse_day(until, flag="--until") if until else today
-        return periods.custom_period(first, last, zone)
-    return periods.period_containing(periods.PeriodKind.monthly, moment, zone)
 
 
 def _json(report: PeriodReport) -> dict[str, object]:

@@ -167,3 +167,38 @@ def period_containing(kind: PeriodKind, now: datetime, zone: tzinfo) -> Period:
     if kind is PeriodKind.monthly:
         return month_period(today.year, today.month, zone)
     raise ValueError(kind)
+
+
+def choose_period(
+    default: PeriodKind,
+    now: datetime,
+    zone: tzinfo,
+    *,
+    day: str | None = None,
+    week: str | None = None,
+    month: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Period:
+    """The period the flags name (at most one of them), else the ``default`` kind containing now.
+
+    ``--since`` alone runs to today; ``--until`` alone starts on the first of its month.
+    """
+    given = [
+        flag for flag, value in (("--date", day), ("--week", week), ("--month", month)) if value
+    ]
+    given += ["--since/--until"] if since or until else []
+    if len(given) > 1:
+        raise UsageError(f"{'、'.join(given)} 只能选一个")
+    if day:
+        return day_period(parse_day(day), zone)
+    if week:
+        return parse_week(week, zone)
+    if month:
+        return parse_month(month, zone)
+    if since or until:
+        today = now.astimezone(zone).date()
+        last = parse_day(until, flag="--until") if until else today
+        first = parse_day(since, flag="--since") if since else last.replace(day=1)
+        return custom_period(first, last, zone)
+    return period_containing(default, now, zone)

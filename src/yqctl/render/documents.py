@@ -7,7 +7,6 @@ placed inline; Markdown gets none and draws its own text bars from the counts).
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -106,8 +105,8 @@ def period_charts(report: PeriodReport) -> dict[str, Chart]:
 # ---- rendering ----------------------------------------------------------------------------------
 
 
-def context(document: Document, charts: dict[str, Any]) -> dict[str, Any]:
-    return {"doc": document.doc, "head": document.head, "charts": charts}
+def context(document: Document) -> dict[str, Any]:
+    return {"doc": document.doc, "head": document.head}
 
 
 def chart_images(document: Document) -> dict[str, bytes]:
@@ -119,21 +118,8 @@ def chart_images(document: Document) -> dict[str, bytes]:
     }
 
 
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
 def render(templates: TemplateSet, document: Document, fmt: str) -> str | bytes:
     """The document as Markdown or HTML text, or .docx / .pdf bytes."""
-    if fmt == "md":
-        return templates.render_text(f"{document.template}.md.j2", context(document, {}))
-    images = chart_images(document)
-    if fmt == "docx":
-        return templates.render_docx(f"{document.template}.docx", context(document, {}), images)
-    charts = {key: data_uri(png) for key, png in images.items()}
-    html = templates.render_text(f"{document.template}.html.j2", context(document, charts))
-    if fmt == "html":
-        return html
-    from yqctl.render.pdf import html_to_pdf
-
-    return html_to_pdf(html)
+    # Markdown draws its own text bars from the counts: no need to draw the charts for it
+    charts = None if fmt == "md" else chart_images(document)
+    return templates.render(document.template, fmt, context(document), charts=charts)

@@ -8,7 +8,6 @@ from yqctl.errors import UsageError, YqError
 from yqctl.store.files import atomic_write
 
 FORMATS = ("md", "html", "docx", "pdf")
-BINARY_FORMATS = ("docx", "pdf")  # not for a terminal: these need -o FILE
 FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "docx": "Word", "pdf": "PDF"}
 _BY_SUFFIX = {
     ".md": "md",

@@ -20,12 +20,11 @@ from yqctl.errors import Problem, YqError
 from yqctl.render.documents import (
     Document,
     context,
-    data_uri,
     form_document,
     period_document,
     special_document,
 )
-from yqctl.render.templates import TemplateSet
+from yqctl.render.templates import TemplateSet, template_name
 
 if TYPE_CHECKING:
     from yqctl.store.repo import Repo
@@ -36,18 +35,19 @@ BLANK_PNG = bytes.fromhex(
     "0000000b49444154789c63f80f040009fb03fdfb5e6b2b0000000049454e44ae426082"
 )
 TEMPLATE_FAMILIES = ("registration", "opinion", "daily", "weekly", "monthly", "special")
-FORMAT_SUFFIXES = {"md": ".md.j2", "html": ".html.j2", "docx": ".docx"}
+FORMATS = ("md", "html", "docx")  # PDF is printed from the HTML template
 
 
 def check_templates(repo: Repo) -> tuple[list[Problem], list[Problem]]:
     """(problems, warnings): every template that fails to render, and repository templates that
     no document uses (a misspelt name would silently never override anything)."""
     templates = TemplateSet(repo.root)
+    available = set(templates.names())
     problems: list[Problem] = []
     for document in demo_documents(repo):
-        for fmt, suffix in FORMAT_SUFFIXES.items():
-            name = document.template + suffix
-            if name not in templates.names():
+        for fmt in FORMATS:
+            name = template_name(document.template, fmt)
+            if name not in available:
                 continue
             try:
                 _render(templates, document, fmt)
@@ -59,12 +59,8 @@ def check_templates(repo: Repo) -> tuple[list[Problem], list[Problem]]:
 
 
 def _render(templates: TemplateSet, document: Document, fmt: str) -> None:
-    if fmt == "docx":
-        images = {key: BLANK_PNG for key in document.charts}
-        templates.render_docx(f"{document.template}.docx", context(document, {}), images)
-        return
-    charts = {key: data_uri(BLANK_PNG) for key in document.charts} if fmt == "html" else {}
-    templates.render_text(document.template + FORMAT_SUFFIXES[fmt], context(document, charts))
+    charts = None if fmt == "md" else {key: BLANK_PNG for key in document.charts}
+    templates.render(document.template, fmt, context(document), charts=charts)
 
 
 def demo_documents(repo: Repo) -> Iterator[Document]:
@@ -101,7 +97,7 @@ def demo_cases(policy_name: str) -> list[Case]:
 def _unused(templates: TemplateSet, repo: Repo) -> Iterator[Problem]:
     if templates.repo_dir is None or not templates.repo_dir.is_dir():
         return
-    known = {family + suffix for family in TEMPLATE_FAMILIES for suffix in FORMAT_SUFFIXES.values()}
+    known = {template_name(family, fmt) for family in TEMPLATE_FAMILIES for fmt in FORMATS}
     for path in sorted(templates.repo_dir.iterdir()):
         if path.name.startswith(("_", ".")) or path.name.lower() == "readme.md":
             continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from yqctl.core.case import Case, TimelineEntry
@@ -29,7 +28,6 @@ from yqctl.core.views import (
     source_line,
     spread_of,
     timeline_lines,
-    to_jsonable,
 )
 
 
@@ -69,9 +67,6 @@ class RegistrationForm:
     remarks: str | None  # 备注
     drill: bool
 
-    def to_json(self) -> dict[str, Any]:
-        return {f: to_jsonable(getattr(self, f)) for f in self.__dataclass_fields__}
-
 
 @dataclass(frozen=True)
 class OpinionForm:
@@ -93,9 +88,6 @@ class OpinionForm:
     group_opinion: str | None  # 领导小组意见: instructions recorded, else by hand
     signed_by: str | None  # 签发: by hand
     drill: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return {f: to_jsonable(getattr(self, f)) for f in self.__dataclass_fields__}
 
 
 def registration_form(

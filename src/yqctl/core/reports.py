@@ -26,7 +26,7 @@ from yqctl.core.deadlines import DeadlineStatus, deadlines, evaluate
 from yqctl.core.enums import Category, Platform, Status, label
 from yqctl.core.periods import Period, PeriodKind
 from yqctl.core.policy import Policy
-from yqctl.core.views import Letterhead, TimelineLine, level_text, timeline_lines, to_jsonable
+from yqctl.core.views import Letterhead, TimelineLine, fields_json, level_text, timeline_lines
 from yqctl.core.workdays import WorkCalendar
 
 UNGRADED = "待定级"
@@ -192,8 +192,7 @@ class PeriodReport:
         return self.as_of >= self.period.end
 
     def to_json(self) -> dict[str, Any]:
-        data = {f: to_jsonable(getattr(self, f)) for f in self.__dataclass_fields__}
-        return data | {"complete": self.complete}
+        return fields_json(self) | {"complete": self.complete}
 
 
 # ---- building the report ------------------------------------------------------------------------

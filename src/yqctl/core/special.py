@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from yqctl.core.case import Case
 from yqctl.core.deadlines import STATUS_LABELS, DeadlineState, DeadlineStatus, case_states
 from yqctl.core.enums import Stance, label
+from yqctl.core.grading import current_major
 from yqctl.core.policy import Policy
 from yqctl.core.views import (
     Letterhead,
@@ -26,7 +26,6 @@ from yqctl.core.views import (
     source_line,
     spread_of,
     timeline_lines,
-    to_jsonable,
 )
 from yqctl.core.workdays import WorkCalendar
 
@@ -100,9 +99,6 @@ class SpecialReport:
     evidence: tuple[EvidenceLine, ...]
     closure_result: str | None
     closure_evaluation: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {f: to_jsonable(getattr(self, f)) for f in self.__dataclass_fields__}
 
 
 def special_report(
@@ -200,10 +196,9 @@ def next_steps(states: list[DeadlineState]) -> tuple[NextStep, ...]:
 def risk_grade(case: Case, policy: Policy) -> str:
     """高 for the most serious level (or 重大), 较高 for the next, then by spread."""
     ids = sorted(policy.level_ids)
-    latest_major = bool(case.grading and case.grading[-1].major)
     if case.level is None:
         return "待研判"
-    if latest_major or case.level == ids[0]:
+    if current_major(case, policy) or case.level == ids[0]:
         return "高"
     if len(ids) > 2 and case.level == ids[1]:
         return "较高"

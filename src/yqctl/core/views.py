@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from yqctl.core.case import Case, Source, TimelineEntry
 from yqctl.core.conditions import FIELD_LABELS
 from yqctl.core.enums import label
+from yqctl.core.grading import current_major
 from yqctl.core.policy import Policy
 
 DEFAULT_MARKING = "内部资料"
@@ -127,8 +128,7 @@ def level_text(case: Case, policy: Policy) -> str:
     if case.level is None:
         return "待定级"
     name = policy.level_name(case.level)
-    latest = case.grading[-1] if case.grading else None
-    major = latest.major if latest is not None else False
+    major = current_major(case, policy)
     return f"{name}（重大舆情）" if major and "重大" not in name else name
 
 
@@ -138,17 +138,21 @@ def level_phrase(case: Case, policy: Policy) -> str:
         return "尚未定级"
     name = policy.level_name(case.level)
     phrase = name if name.endswith("舆情") else f"{name}舆情"
-    major = bool(case.grading and case.grading[-1].major)
+    major = current_major(case, policy)
     return f"{phrase}，属重大舆情" if major and "重大" not in name else phrase
 
 
+def fields_json(value: Any) -> dict[str, Any]:
+    """A dataclass instance's fields as JSON values."""
+    return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+
+
 def to_jsonable(value: Any) -> Any:
-    """Dataclasses, pydantic models, times and enums → JSON values, recursively."""
+    """Dataclasses (their own ``to_json`` if they have one), pydantic models, times and enums →
+    JSON values, recursively."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         to_json = getattr(value, "to_json", None)
-        if callable(to_json):
-            return to_json()
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return to_json() if callable(to_json) else fields_json(value)
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, datetime | date):

@@ -16,7 +16,7 @@ from yqctl.core.forms import FORM_TITLES, FormKind, opinion_form, registration_f
 from yqctl.core.periods import Period
 from yqctl.core.reports import PeriodReport, ReportOptions, period_report
 from yqctl.core.special import special_report
-from yqctl.core.views import Letterhead
+from yqctl.core.views import Letterhead, to_jsonable
 
 if TYPE_CHECKING:
     from yqctl.render.templates import TemplateSet
@@ -44,7 +44,7 @@ class Document:
     charts: dict[str, Chart] = field(default_factory=dict)
 
     def to_json(self) -> Any:
-        return self.doc.to_json()
+        return to_jsonable(self.doc)
 
 
 def letterhead(repo: Repo, title: str, now: datetime, *, confidential: bool) -> Letterhead:

@@ -801,7 +801,7 @@ def write_cases(directory: Path, count: int, seed: int, setting: Setting) -> lis
 def validate_sample(directory: Path, drafts: list[Draft], size: int = 200) -> None:
     """Read a sample back exactly as yqctl does (marked loader → ``Case.model_validate``)."""
     from yqctl.errors import YqError
-    from yqctl.store.repo import Repo
+    from yqctl.store.repo import Repo, unit_problem
 
     repo = Repo(directory)
     step = max(1, len(drafts) // size)
@@ -809,7 +809,9 @@ def validate_sample(directory: Path, drafts: list[Draft], size: int = 200) -> No
         path = directory / "cases" / draft.case_id[3:7] / f"{draft.case_id}.yaml"
         try:
             loaded = repo.read_case_file(path)
-            repo.check_references(loaded.case, loaded.doc, raise_on_problem=True)
+            problem = unit_problem(loaded.case, loaded.doc, repo.org)
+            if problem is not None:
+                raise YqError(str(problem), [problem])
         except YqError as exc:
             sys.exit(f"生成的案件无效：{path}\n{exc}\n" + "\n".join(map(str, exc.problems)))
 

@@ -446,3 +446,45 @@ def test_yaml_test_suite_case_libyaml_accepts_gives_harmless_data_that_validatio
         validate(Case, doc)
     assert info.value.problems
     assert all(p.path == f"cases/2026/{case_id}.yaml" and p.line >= 1 for p in info.value.problems)
+
+
+FAST_PATH_SAMPLES = [
+    "a: 1\nb: -2\nc: +3\nd: 0o17\ne: 0x1F\nf: 1.5\ng: .5\nh: 1e3\ni: -.5e-2\n",
+    "a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: ''\ng: \"\"\n",
+    "a: true\nb: False\nc: TRUE\nd: yes\ne: no\nf: on\ng: 'true'\n",
+    "a: '1'\nb: \"2\"\nc: |\n  3\n  四\nd: >\n  五\n  六\n",
+    "1: a\ntrue: b\nnull: c\n'x': d\n",
+    "t: 2026-11-24T09:30:00+08:00\nd: 2026-11-24\nv: 1.0.0\nu: https://x.cn/a?b=1&c=2\n",
+    "l:\n  - 1\n  - [a, {b: c}]\n  - {}\n  - []\nm: {x: [1, 2], y: {z: 中文}}\n",
+    "中文键: 值\n标题: 食堂饭菜 “涨价”\n",
+    "- a\n- b\n",
+    "plain text\n",
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_SAMPLES)
+def test_fast_path_reads_exactly_what_the_marked_walk_reads(text: str) -> None:
+    fast = yamlio.parse(text, "x.yaml")
+    marked = yamlio._parse_marked(text, "x.yaml")
+    assert fast.data == marked.data
+    assert type(fast.data) is type(marked.data)
+    assert fast.marks == marked.marks  # computed on demand from the kept text
+    assert fast.key_marks == marked.key_marks
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1\na: 2\n", "重复的键 'a'"),
+        ("a: &x 1\nb: *x\n", "锚点"),
+        ("a: !!python/object:os.system x\n", "标签"),
+        ("a: 1\n---\nb: 2\n", "只能包含一个 YAML 文档"),
+        ("? [a, b]\n: c\n", "映射的键必须是简单文本"),
+        ("a:" + " [" * 40 + "]" * 40 + "\n", "嵌套过深"),
+    ],
+)
+def test_what_the_fast_path_declines_gets_the_marked_walks_message(text: str, message: str) -> None:
+    with pytest.raises(YqError) as caught:
+        yamlio.parse(text, "x.yaml")
+    assert message in str(caught.value)
+    assert caught.value.problems[0].line >= 1

@@ -35,7 +35,7 @@ def from_file(repo: Repo, path: Path) -> dict[str, Any]:
                 "", [doc.problem((key,), f"{key} 由 yqctl 生成，--from 文件中不能填写", key=True)]
             )
     data = {"version": 1, "id": _PLACEHOLDER_ID, **doc.data}
-    probe = yamlio.Document(display, data, doc.marks, doc.key_marks)  # key marks: unknown keys
+    probe = doc.with_data(data)  # the file's marks, key marks too: unknown keys
     _validate_partial(probe)
     return dict(doc.data)
 

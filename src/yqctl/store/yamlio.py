@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,23 +33,66 @@ _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( .*)?$", re.MULTILINE)
 
 
-@dataclass
 class Document:
-    """A parsed YAML file: plain Python data plus where each value and key stands."""
+    """A parsed YAML file: plain Python data plus where each value and key stands.
 
-    path: str
-    data: Any
-    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # value positions, 1-based
-    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # positions of map keys
+    Marks are computed when first asked for: a valid file read in bulk never needs them, so the
+    fast reader skips them and only a problem to report pays for the marked walk.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        data: Any,
+        *,
+        text: str | None = None,
+        marks: dict[Loc, tuple[int, int]] | None = None,
+        key_marks: dict[Loc, tuple[int, int]] | None = None,
+    ) -> None:
+        self.path = path
+        self.data = data
+        self.text = text
+        self._marks = marks
+        self._key_marks = key_marks
+
+    @property
+    def marks(self) -> dict[Loc, tuple[int, int]]:
+        """Value positions, 1-based."""
+        self._ensure_marks()
+        assert self._marks is not None
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[Loc, tuple[int, int]]:
+        """Positions of map keys, 1-based."""
+        self._ensure_marks()
+        assert self._key_marks is not None
+        return self._key_marks
+
+    def _ensure_marks(self) -> None:
+        if self._marks is not None and self._key_marks is not None:
+            return
+        if self.text is None:
+            self._marks, self._key_marks = {}, {}
+            return
+        marked = _parse_marked(self.text, self.path)
+        self._marks, self._key_marks = marked._marks, marked._key_marks
+
+    def with_data(self, data: Any) -> Document:
+        """The same file's positions for other data (e.g. with defaults filled in)."""
+        return Document(
+            self.path, data, text=self.text, marks=self._marks, key_marks=self._key_marks
+        )
 
     def mark(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The position of ``loc`` or of its nearest enclosing value that has one."""
+        marks, key_marks = self.marks, self.key_marks
         for end in range(len(loc), -1, -1):
             sub = loc[:end]
-            if key and sub in self.key_marks:
-                return self.key_marks[sub]
-            if sub in self.marks:
-                return self.marks[sub]
+            if key and sub in key_marks:
+                return key_marks[sub]
+            if sub in marks:
+                return marks[sub]
         return (1, 1)
 
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
@@ -99,7 +141,12 @@ def decode(raw: bytes, display: str) -> str:
 
 
 def parse(text: str, display: str) -> Document:
-    """Parse one YAML document into plain data with marks; raise YqError on anything unsafe."""
+    """Parse one YAML document into plain data; raise YqError (with a mark) on anything unsafe.
+
+    Most files take the fast path: libyaml composes the node tree in C and a flat walk builds the
+    data. A file that might hold an anchor, alias or tag, or that the fast path cannot take
+    as it is, goes through the marked event walk, which is the reference for every error message.
+    """
     conflict = _CONFLICT.search(text)
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
@@ -110,9 +157,17 @@ def parse(text: str, display: str) -> Document:
             "文件中有 git 合并冲突标记（<<<<<<< / ======= / >>>>>>>）：请先解决冲突，"
             "保留正确的内容并删除这些标记行",
         )
-    doc = Document(display, None)
+    if not _MAYBE_NODE_PROPERTY.search(text):
+        data = _parse_fast(text)
+        if data is not _SLOW:
+            return Document(display, data, text=text)
+    return _parse_marked(text, display)
+
+
+def _parse_marked(text: str, display: str) -> Document:
+    builder = _Builder(display)
     try:
-        doc.data = _Builder(doc).build(yaml.parse(text, Loader=yaml.CSafeLoader))
+        data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -128,7 +183,65 @@ def parse(text: str, display: str) -> Document:
         raise _fail(display, line, col, f"文件包含不允许的控制字符 {shown}") from None
     except yaml.YAMLError as exc:
         raise _fail(display, 1, 1, f"YAML 语法错误：{exc}") from None
-    return doc
+    return Document(display, data, text=text, marks=builder.marks, key_marks=builder.key_marks)
+
+
+# An anchor (&), alias (*) or tag (!) starts a node: at a line start, after a space or a flow
+# indicator. Text without one of these can take the fast path; a false alarm only costs speed.
+_MAYBE_NODE_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:])[&*!]", re.MULTILINE)
+_PLAIN_TAG = "tag:yaml.org,2002:str"
+_SLOW = object()  # the fast path declines: let the marked walk decide (and word the error)
+
+
+class _FastLoader(yaml.CSafeLoader):
+    """libyaml's C composer with resolution left to the walk (YAML 1.2 core, as the slow path)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return _PLAIN_TAG
+
+
+def _parse_fast(text: str) -> Any:
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return _SLOW
+    finally:
+        loader.dispose()
+    return _walk_nodes(node) if node is not None else _SLOW
+
+
+def _walk_nodes(root: yaml.Node) -> Any:
+    """Plain data from a node tree, iteratively; anything unusual is left to the marked walk."""
+    pending: list[tuple[yaml.Node, list[Any] | dict[str, Any], int]] = []
+
+    def value(node: yaml.Node, depth: int) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.style else _resolve_plain(node.value)
+        if depth >= MAX_DEPTH:
+            raise _Decline
+        container: list[Any] | dict[str, Any] = {} if isinstance(node, yaml.MappingNode) else []
+        pending.append((node, container, depth + 1))
+        return container
+
+    try:
+        data = value(root, 0)
+        while pending:
+            node, container, depth = pending.pop()
+            if isinstance(container, list):
+                container.extend(value(item, depth) for item in node.value)
+                continue
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.value in container:
+                    raise _Decline  # a complex or duplicate key: the marked walk words it
+                container[key_node.value] = value(value_node, depth)
+    except _Decline:
+        return _SLOW
+    return data
+
+
+class _Decline(Exception):
+    pass
 
 
 def load(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> Document:
@@ -139,8 +252,10 @@ def load(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> Document:
 class _Builder:
     """Builds plain data from libyaml events with an explicit stack (no recursion limit to hit)."""
 
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.marks: dict[Loc, tuple[int, int]] = {}
+        self.key_marks: dict[Loc, tuple[int, int]] = {}
 
     def build(self, events: Iterator[yaml.Event]) -> Any:
         stack: list[_Frame] = []
@@ -184,7 +299,7 @@ class _Builder:
             loc: Loc = ()
         else:
             loc = stack[-1].add(value)
-        self.doc.marks[loc] = mark
+        self.marks[loc] = mark
         return loc
 
     def _check_node(self, event: yaml.NodeEvent) -> None:
@@ -200,7 +315,7 @@ class _Builder:
             self._refuse(event, f"不允许使用 YAML 标签 {shown}")
 
     def _refuse(self, event: yaml.Event, message: str) -> None:
-        raise _fail(self.doc.path, *_position(event), message)
+        raise _fail(self.path, *_position(event), message)
 
 
 class _Frame:
@@ -220,10 +335,10 @@ class _Frame:
         if not isinstance(value, str):
             value = event.value  # keys are names: `1:` or `true:` mean the text
         if value in self.container:
-            first = builder.doc.key_marks.get((*self.loc, value), (0, 0))[0]
+            first = builder.key_marks.get((*self.loc, value), (0, 0))[0]
             builder._refuse(event, f"重复的键 {value!r}（第一次出现在第 {first} 行）")
         self.key, self.has_key = value, True
-        builder.doc.key_marks[(*self.loc, value)] = _position(event)
+        builder.key_marks[(*self.loc, value)] = _position(event)
 
     def add(self, value: Any) -> Loc:
         if isinstance(self.container, list):
@@ -237,9 +352,15 @@ class _Frame:
 
 def _resolve(event: yaml.ScalarEvent) -> Any:
     """YAML 1.2 core schema for plain scalars; quoted and block scalars stay text."""
-    value: str = event.value
-    if event.style is not None and event.style != "":
-        return value
+    return event.value if event.style else _resolve_plain(event.value)
+
+
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")  # first characters of null/bool/number
+
+
+def _resolve_plain(value: str) -> Any:
+    if value and value[0] not in _MAYBE_NOT_TEXT:
+        return value  # most values (Chinese text) are settled by their first character
     if value in _NULLS:
         return None
     if value in _BOOLS:

@@ -20,7 +20,7 @@ from yqctl.cli.common import (
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from yqctl.core.deadlines import DeadlineState, DueItem
+    from yqctl.core.due import DeadlineState, DueItem
     from yqctl.store.repo import Repo
 
 STYLES = {
@@ -47,19 +47,16 @@ def due(
     as_json: JsonOpt = False,
 ) -> None:
     """列出所有未办结案件的处置时限：已超时的在前（按超时长短），然后是即将到期的，再是其余的。"""
-    from yqctl.core.deadlines import due as collect
+    from yqctl.core.due import due_items
     from yqctl.core.durations import parse_span
 
     store = open_repo(repo)
     moment = resolve_now(now, store)
     span = parse_span(within) if within else None
-    case_set = store.load_all()
-    warn_unreadable(case_set.problems)
-    items = collect(
-        (loaded.case for loaded in case_set.cases),
-        store.policy.policy,
-        store.calendar,
-        store.config.zone,
+    entries, problems = store.due_entries()
+    warn_unreadable(problems)
+    items = due_items(
+        entries,
         moment,
         within=span,
         unit=unit,
@@ -71,13 +68,13 @@ def due(
     else:
         _print(items, store)
     overdue = any(item.state and item.state.status.value == "overdue" for item in items)
-    if case_set.problems or (check and overdue):
+    if problems or (check and overdue):
         raise typer.Exit(1)  # an unreadable case may hide a missed deadline
 
 
 def status_text(state: DeadlineState) -> str:
     """``已超时 2小时10分`` etc., styled for the terminal."""
-    from yqctl.core.deadlines import STATUS_LABELS
+    from yqctl.core.due import STATUS_LABELS
     from yqctl.core.durations import minutes_label
 
     text = STATUS_LABELS[state.status]

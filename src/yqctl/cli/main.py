@@ -54,6 +54,8 @@ app.add_typer(policy.app, name="policy")
 
 def main() -> None:
     """Console entry point: Chinese messages, exit 1 for problems, 2 for usage, no tracebacks."""
+    # yqctl uses no pydantic plugins; looking for them scans every installed package's metadata
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app(prog_name="yqctl")
     except UsageError as exc:

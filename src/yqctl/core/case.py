@@ -10,9 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
@@ -21,6 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from yqctl.core.enums import Action, Category, Platform, Spread, Stance, Status, strict_choice
+from yqctl.core.model import Model, Text
 
 # Crockford's base32 without I, L, O, U: nothing to misread when an id is read out on the phone.
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -38,7 +37,6 @@ def _time_not_number(value: object) -> object:
 
 
 Time = Annotated[AwareDatetime, BeforeValidator(_time_not_number)]
-Text = Annotated[str, Field(min_length=1)]
 Count = Annotated[StrictInt, Field(ge=0)]
 CategoryField = Annotated[Category, strict_choice(Category)]
 PlatformField = Annotated[Platform, strict_choice(Platform)]
@@ -57,12 +55,6 @@ def check_case_id(value: str) -> str:
             {"value": repr(value)},
         )
     return value
-
-
-class Model(BaseModel):
-    """Base of every file model: unknown keys are errors, values are not coerced silently."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
 class Source(Model):

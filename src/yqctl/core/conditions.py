@@ -27,8 +27,9 @@ from typing import Annotated, Any, ClassVar
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from yqctl.core.case import Case, CategoryField, Model, SpreadField
+from yqctl.core.case import Case, CategoryField, SpreadField
 from yqctl.core.enums import Category, Spread, label
+from yqctl.core.model import Model
 
 # What a condition reads: "signals.harmful" → True, "category" → Category.inquiry, "level" → 2 …
 Facts = Mapping[str, object]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from yqctl.core.case import Model, Text
+from yqctl.core.model import Model, Text
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 

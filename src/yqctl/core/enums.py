@@ -9,6 +9,13 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 
+class StartPoint(StrEnum):
+    """From which moment a deadline counts."""
+
+    discovered_at = "discovered_at"  # 发现时间 (default)
+    graded_at = "graded_at"  # 定为当前级别的时间 (the grading entry that reached the current level)
+
+
 class Category(StrEnum):
     """舆情类别 (middle-school 预案 四(三) names the classes)."""
 

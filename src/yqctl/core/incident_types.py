@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from yqctl.core.case import CategoryField, Model, Signals, Text
+from yqctl.core.case import CategoryField, Signals
+from yqctl.core.model import Model, Text
 from yqctl.core.policy import Key
 from yqctl.errors import YqError
 

@@ -9,26 +9,19 @@ declared, an escalation target names a declared role …); every error is a pyda
 from __future__ import annotations
 
 from collections.abc import Iterator
-from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from yqctl.core.case import ActionField, Model, Text
+from yqctl.core.case import ActionField
 from yqctl.core.conditions import Condition, RuleCondition
 from yqctl.core.durations import DurationField, FixedDurationField
-from yqctl.core.enums import Action
+from yqctl.core.enums import Action, StartPoint
+from yqctl.core.model import Model, Text
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]  # ids and keys: ascii, readable
 LevelId = Annotated[int, Field(ge=1)]  # 1 is the most severe level in every policy
-
-
-class StartPoint(StrEnum):
-    """From which moment a deadline counts."""
-
-    discovered_at = "discovered_at"  # 发现时间 (default)
-    graded_at = "graded_at"  # 定为当前级别的时间 (the grading entry that reached the current level)
 
 
 # Deadline keys the engine itself uses: the 续报 series and the 待定级 entries of `due`.

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
-import chinese_calendar
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from yqctl.core.case import Model
+from yqctl.core.model import Model
 from yqctl.errors import YqError
 
 CALENDAR_FILE = "policies/calendar.yaml"
@@ -127,6 +126,8 @@ class WorkCalendar:
         if known is not None:
             return day in known.workdays or (day.weekday() < 5 and day not in known.holidays)
         try:
+            import chinese_calendar  # its tables load only when a day is not in the calendar file
+
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
             raise YqError(missing_year_message(day.year)) from None
@@ -144,6 +145,8 @@ class WorkCalendar:
 
 def library_years() -> tuple[int, int]:
     """The first and last year the installed ``chinese_calendar`` knows (2004–2026 in 1.11)."""
+    import chinese_calendar
+
     years = {day.year for day in chinese_calendar.constants.holidays}
     return min(years), max(years)
 

@@ -82,7 +82,8 @@ def _check_config(repo: Repo, report: Report) -> None:
 
 def _check_policies(repo: Repo, report: Report) -> Policy | None:
     """Every file in ``policies/`` by its kind, then the policy that yq.yaml names."""
-    from yqctl.store.policies import CALENDAR_NAME, POLICIES_DIR, TYPES_NAME, load_policy
+    from yqctl.store.policies import CALENDAR_NAME, TYPES_NAME, load_policy
+    from yqctl.store.repo import POLICIES_DIR
 
     name = _configured_policy(repo)  # None: yq.yaml itself is broken, reported above
     special: dict[str, type[BaseModel]] = {CALENDAR_NAME: CalendarFile, TYPES_NAME: IncidentTypes}

@@ -17,9 +17,9 @@ from yqctl.errors import YqError
 from yqctl.resources import data_dir
 from yqctl.store import yamlio
 from yqctl.store.files import inside
+from yqctl.store.repo import POLICIES_DIR
 from yqctl.store.validate import validate
 
-POLICIES_DIR = "policies"
 CALENDAR_NAME = "calendar.yaml"
 TYPES_NAME = "types.yaml"
 

@@ -6,20 +6,18 @@ loader so that the user's comments and key order survive, and every write is val
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
-from ruamel.yaml.comments import CommentedMap
-
-from yqctl.core.case import Case, case_relpath, check_case_id
 from yqctl.core.config import Org, RepoConfig
 from yqctl.errors import Problem, YqError
-from yqctl.store import roundtrip, yamlio
+from yqctl.store import yamlio
 from yqctl.store.files import atomic_write, inside
 from yqctl.store.validate import validate
 
@@ -27,12 +25,21 @@ CONFIG_FILE = "yq.yaml"
 ORG_FILE = "org.yaml"
 CASES_DIR = "cases"
 EVIDENCE_DIR = "evidence"
+POLICIES_DIR = "policies"
 
+# The case models and the round-trip loader are imported where they are used: `yqctl due` on a
+# warm index needs neither, and building them is a good part of its start-up.
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from ruamel.yaml.comments import CommentedMap
+
+    from yqctl.core.case import Case
+    from yqctl.core.due import DueEntry
     from yqctl.core.workdays import WorkCalendar
+    from yqctl.store.index import CaseIndex, Entry, Read
     from yqctl.store.policies import LoadedPolicy
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass
@@ -100,6 +107,8 @@ class Repo:
     # --- reading cases --------------------------------------------------------------------
 
     def case_path(self, case_id: str) -> Path:
+        from yqctl.core.case import case_relpath
+
         try:
             relative = case_relpath(case_id)
         except ValueError:
@@ -127,6 +136,8 @@ class Repo:
         return found
 
     def read_case_file(self, path: Path) -> LoadedCase:
+        from yqctl.core.case import Case, case_relpath
+
         relative = self.relative(path)
         if path.is_symlink():
             problem = Problem(relative, 0, 0, "案件文件不能是符号链接")
@@ -148,12 +159,21 @@ class Repo:
             raise YqError(f"找不到案件 {case_id}（{self.relative(path)} 不存在）")
         return self.read_case_file(path)
 
+    @cached_property
+    def index(self) -> CaseIndex:
+        import yqctl
+        from yqctl.store.index import CaseIndex, code_fingerprint
+
+        package = Path(yqctl.__file__).parent
+        return CaseIndex(self.root, code_fingerprint(yqctl.__version__, package))
+
     def iter_cases(self) -> Iterator[LoadedCase | Problem]:
-        for path in self.case_files():
-            try:
-                yield self.read_case_file(path)
-            except YqError as exc:
-                yield from exc.problems or [Problem(self.relative(path), 0, 0, exc.message)]
+        """Every case file (through the case index), or the problems that make it unreadable."""
+        for entry in self.index.entries(self._read_entry):
+            if entry.problems:
+                yield from entry.problems
+            else:
+                yield self._loaded(entry)
 
     def load_all(self) -> CaseSet:
         result = CaseSet()
@@ -164,10 +184,63 @@ class Repo:
                 result.cases.append(item)
         return result
 
+    def due_entries(self) -> tuple[list[DueEntry], list[Problem]]:
+        """What ``yqctl due`` holds against the clock, for every case: from the index when it
+        was computed under the current policy, else computed now (and remembered)."""
+        from yqctl.core.due import DueEntry
+
+        context = self.policy_fingerprint()
+        entries: list[DueEntry] = []
+        problems: list[Problem] = []
+        computed: list[tuple[Entry, list[Any]]] = []
+        for entry in self.index.entries(self._read_entry, context=context):
+            problems.extend(entry.problems)
+            if entry.problems:
+                continue
+            rows = entry.due
+            if rows is None:
+                from yqctl.core.deadlines import due_entries
+
+                case = self._loaded(entry).case
+                found = due_entries(case, self.policy.policy, self.calendar, self.config.zone)
+                rows = [item.to_plain() for item in found]
+                computed.append((entry, rows))
+            entries.extend(DueEntry.from_plain(row) for row in rows)
+        self.index.store_due(context, computed)
+        return entries, problems
+
+    def policy_fingerprint(self) -> str:
+        """What ``due`` depends on besides the case: yq.yaml and every file in ``policies/``."""
+        digest = hashlib.sha256()
+        folder = self.root / POLICIES_DIR
+        names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        for relative in (CONFIG_FILE, *(f"{POLICIES_DIR}/{name}" for name in names)):
+            with contextlib.suppress(OSError):
+                digest.update(relative.encode() + b"\0" + (self.root / relative).read_bytes())
+        return digest.hexdigest()
+
+    def _read_entry(self, path: Path) -> Read:
+        from yqctl.store.index import Read
+
+        try:
+            loaded = self.read_case_file(path)
+        except YqError as exc:
+            return Read(problems=exc.problems or [Problem(self.relative(path), 0, 0, exc.message)])
+        return Read(loaded.doc.data, loaded.case)
+
+    def _loaded(self, entry: Entry) -> LoadedCase:
+        from yqctl.core.case import Case
+
+        case = entry.case if entry.case is not None else Case.model_validate(entry.data)
+        doc = yamlio.Document(entry.path, entry.data, source=self.root / entry.path)
+        return LoadedCase(case, entry.path, doc)
+
     # --- writing cases --------------------------------------------------------------------
 
     def edit_case(self, case_id: str, change: Callable[[CommentedMap, Case], None]) -> LoadedCase:
         """Apply ``change`` to the round-trip tree of a case, validate the result, write atomically."""
+        from yqctl.store import roundtrip
+
         current = self.load_case(case_id)
         path = self.root / current.path
         text = yamlio.read_text(path, current.path)
@@ -177,6 +250,8 @@ class Repo:
 
     def write_case_text(self, relative: str, text: str, *, expect_id: str) -> LoadedCase:
         """Validate ``text`` exactly as it will be on disk, then write it atomically."""
+        from yqctl.core.case import Case
+
         doc = yamlio.parse(text, relative)
         case = validate(Case, doc)
         if case.id != expect_id:
@@ -201,6 +276,8 @@ def unit_problem(case: Case, doc: yamlio.Document, org: Org) -> Problem | None:
 
 def check_id_argument(case_id: str) -> str:
     """Validate an id given on the command line before it is used to build any path."""
+    from yqctl.core.case import check_case_id
+
     try:
         return check_case_id(case_id)
     except ValueError:

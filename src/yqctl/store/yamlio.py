@@ -9,6 +9,7 @@ YAML 1.2's core schema, leaving timestamps as text for pydantic to parse (so a n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -46,12 +47,16 @@ class Document:
         data: Any,
         *,
         text: str | None = None,
+        source: Path | None = None,
         marks: dict[Loc, tuple[int, int]] | None = None,
         key_marks: dict[Loc, tuple[int, int]] | None = None,
     ) -> None:
         self.path = path
         self.data = data
         self.text = text
+        self.source = (
+            source  # where to read the text from when marks are needed and text is not kept
+        )
         self._marks = marks
         self._key_marks = key_marks
 
@@ -72,16 +77,28 @@ class Document:
     def _ensure_marks(self) -> None:
         if self._marks is not None and self._key_marks is not None:
             return
+        if self.text is None and self.source is not None:
+            with contextlib.suppress(YqError):  # gone since it was read: positions are unknown
+                self.text = read_text(self.source, self.path)
         if self.text is None:
             self._marks, self._key_marks = {}, {}
             return
-        marked = _parse_marked(self.text, self.path)
+        try:
+            marked = _parse_marked(self.text, self.path)
+        except YqError:  # the file changed since its data was read: positions are unknown
+            self._marks, self._key_marks = {}, {}
+            return
         self._marks, self._key_marks = marked._marks, marked._key_marks
 
     def with_data(self, data: Any) -> Document:
         """The same file's positions for other data (e.g. with defaults filled in)."""
         return Document(
-            self.path, data, text=self.text, marks=self._marks, key_marks=self._key_marks
+            self.path,
+            data,
+            text=self.text,
+            source=self.source,
+            marks=self._marks,
+            key_marks=self._key_marks,
         )
 
     def mark(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:

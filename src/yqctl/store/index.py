@@ -1,0 +1,329 @@
+"""The case index: what every case file held when it was last read, so that a command on 10,000
+cases does not parse 10,000 YAML files.
+
+It lives in ``.yqctl/cache/cases.sqlite`` (``.yqctl/`` carries its own ``.gitignore``), is safe to
+delete and is rebuilt transparently. An entry is trusted only while its file's size, mtime_ns,
+ctime_ns and inode are what they were when it was read, and only if the file was already older
+than the racy window then: a change in the same clock tick as our read would otherwise look
+unchanged (git's "racily clean" problem), so such an entry is stored poisoned and read again
+next time. What depends on the policy (``due``'s entries) is also keyed by a fingerprint of
+``yq.yaml`` and ``policies/``. Any trouble with the cache itself (corrupt file, read-only disk,
+a lock held too long) costs speed, never correctness: the files are read as without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yqctl.errors import Problem
+
+CACHE_DIR = ".yqctl/cache"
+DB_NAME = "cases.sqlite"
+FORMAT = "1"  # bump when the table layout or the meaning of a column changes
+RACY_NS = 2_000_000_000  # file times this close to the read are not trusted (FAT has 2-s times)
+BUSY_MS = 2000  # wait this long for another yqctl writing the cache, then go on without it
+
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+POISONED: StatKey = (-1, 0, 0, 0)  # matches no file: read again next time
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (  -- small rows: the whole table is read on every command
+    path TEXT PRIMARY KEY,   -- relative to the repository root
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+    ino INTEGER NOT NULL,
+    problems TEXT,           -- JSON [[path, line, col, message], ...] of an unreadable file
+    context TEXT,            -- the policy fingerprint `due` was computed under
+    due TEXT                 -- JSON of the case's DueEntry rows under `context`; NULL: none
+);
+CREATE TABLE IF NOT EXISTS bodies (  -- JSON of each valid case's parsed YAML, read when needed
+    path TEXT PRIMARY KEY, data TEXT NOT NULL
+);
+"""
+
+
+@dataclass
+class Entry:
+    """One case file as the index knows it (fresh: checked against the file's stat just now)."""
+
+    path: str
+    key: StatKey  # as stored: the file's stat when it was read (POISONED when racy)
+    data: Any = None  # the parsed YAML of a valid case
+    problems: list[Problem] = field(default_factory=list)
+    case: Any = None  # the validated Case when it was read in this process (saves validating)
+    due: list[Any] | None = None  # cached DueEntry rows, when computed under the current context
+
+
+@dataclass
+class Read:
+    """What reading one file gave: the parsed data and validated case, or its problems."""
+
+    data: Any = None
+    case: Any = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class CaseIndex:
+    """The index of one repository's case files."""
+
+    def __init__(self, root: Path, code_fingerprint: str) -> None:
+        self.root = root
+        self.code = code_fingerprint
+        self.path = root / CACHE_DIR / DB_NAME
+        self._db: sqlite3.Connection | None = None
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def entries(self, read: Callable[[Path], Read], *, context: str | None = None) -> list[Entry]:
+        """Every case file, each from the index when fresh, else read now (and remembered).
+
+        With a ``context``, an entry whose due entries were computed under it comes without its
+        data (``due`` needs nothing else); every other valid entry comes with its data.
+        """
+        started = time.time_ns()
+        on_disk = scan(self.root)
+        known = self._rows(context)
+        result: list[Entry] = []
+        updates: list[tuple[Any, ...]] = []
+        bodies: list[tuple[str, str]] = []
+        stale: list[tuple[int, str, StatKey]] = []
+        for relative, key in on_disk:
+            row = known.get(relative)
+            if row is not None and row[0] == key:
+                result.append(_entry(relative, row))
+            else:
+                stale.append((len(result), relative, key))
+                result.append(Entry(relative, POISONED))  # a place held for the file read below
+        # a stored case whose data is missing (the index was tampered with) is read again
+        stale += [(i, e.path, e.key) for i, e in self._fill_data(result)]
+        for position, relative, key in stale:
+            fresh = read(self.root / relative)
+            stored = POISONED if _racy(key, started) else key
+            result[position] = Entry(relative, stored, fresh.data, fresh.problems, fresh.case)
+            updates.append((relative, *stored, _problems_json(fresh.problems)))
+            if not fresh.problems:
+                bodies.append((relative, json.dumps(fresh.data, ensure_ascii=False)))
+        gone = known.keys() - {relative for relative, _ in on_disk}
+        self._write(updates, bodies, gone)
+        return result
+
+    def store_due(self, context: str, rows: list[tuple[Entry, list[Any]]]) -> None:
+        """Remember ``due``'s entries of these cases under ``context`` (only where the stored
+        entry is still the version they were computed from)."""
+        if not rows:
+            return
+        statements = [
+            (context, json.dumps(due, ensure_ascii=False) if due else None, entry.path, *entry.key)
+            for entry, due in rows
+        ]
+        self._execute(
+            "UPDATE files SET context = ?, due = ?"
+            " WHERE path = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ? AND ino = ?",
+            statements,
+        )
+
+    # --- the database ------------------------------------------------------------------------
+
+    def _rows(self, context: str | None) -> dict[str, tuple[Any, ...]]:
+        """Stored rows by path: (stat key, problems, due or None when not under ``context``)."""
+        db = self._connect()
+        if db is None:
+            return {}
+        query = (
+            "SELECT path, size, mtime_ns, ctime_ns, ino, problems,"
+            " context IS NOT NULL AND context = ?, due FROM files"
+        )
+        try:
+            return {
+                row[0]: ((row[1], row[2], row[3], row[4]), row[5], row[6], row[7])
+                for row in db.execute(query, (context,))
+            }
+        except sqlite3.Error:
+            self._discard()
+            return {}
+
+    def _fill_data(self, entries: list[Entry]) -> list[tuple[int, Entry]]:
+        """Give the stored data to the fresh entries that need it (valid ones without ``due``);
+        return those whose data could not be found."""
+        wanted = {
+            e.path: (i, e)
+            for i, e in enumerate(entries)
+            if e.data is None and not e.problems and e.due is None and e.key != POISONED
+        }
+        if not wanted:
+            return []
+        db = self._connect()
+        rows: list[tuple[str, str]] = []
+        if db is not None:
+            try:
+                if len(wanted) * 4 > len(entries):  # most of them: one pass over the table
+                    rows = db.execute("SELECT path, data FROM bodies").fetchall()
+                else:
+                    rows = [
+                        (path, row[0])
+                        for path in wanted
+                        for row in db.execute("SELECT data FROM bodies WHERE path = ?", (path,))
+                    ]
+            except sqlite3.Error:
+                self._discard()
+        for path, data in rows:
+            found = wanted.pop(path, None)
+            if found is not None:
+                found[1].data = json.loads(data)
+        return list(wanted.values())
+
+    def _write(
+        self, updates: list[tuple[Any, ...]], bodies: list[tuple[str, str]], gone: set[str]
+    ) -> None:
+        if not updates and not gone:
+            return
+        self._execute(
+            "INSERT OR REPLACE INTO files"
+            " (path, size, mtime_ns, ctime_ns, ino, problems, context, due)"
+            " VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+            updates,
+            ("INSERT OR REPLACE INTO bodies (path, data) VALUES (?, ?)", bodies),
+            ("DELETE FROM files WHERE path = ?", [(path,) for path in gone]),
+            ("DELETE FROM bodies WHERE path = ?", [(path,) for path in gone]),
+        )
+
+    def _execute(
+        self, sql: str, rows: list[tuple[Any, ...]], *more: tuple[str, list[tuple[Any, ...]]]
+    ) -> None:
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            with db:
+                db.executemany(sql, rows)
+                for other_sql, other_rows in more:
+                    db.executemany(other_sql, other_rows)
+        except sqlite3.OperationalError:
+            pass  # busy or read-only: the next command reads these files again
+        except sqlite3.Error:
+            self._discard()
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        try:
+            self._db = self._open()
+        except (sqlite3.Error, OSError):
+            self._discard()
+            try:
+                self._db = self._open()
+            except (sqlite3.Error, OSError):
+                return None  # no cache this time (read-only repository, full disk…)
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        ensure_cache_dir(self.root)
+        db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last write is fine
+            db.executescript(_SCHEMA)
+            wanted = {"format": FORMAT, "code": self.code}
+            stored = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if any(stored.get(key) != value for key, value in wanted.items()):
+                with db:  # another yqctl version wrote it: start again
+                    db.execute("DELETE FROM files")
+                    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", wanted.items())
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        """Drop a cache that cannot be read; it is rebuilt from the case files."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def ensure_cache_dir(root: Path) -> Path:
+    """``.yqctl/cache/`` with a ``.gitignore`` in ``.yqctl/`` so git never sees what is there."""
+    folder = root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder.parent / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(OSError):
+            ignore.write_text("# yqctl 的本地缓存和锁，可随时删除；不进入 git\n*\n", "utf-8")
+    return folder
+
+
+def scan(root: Path) -> list[tuple[str, StatKey]]:
+    """Every ``cases/**/*.yaml`` (hidden and temporary files skipped), sorted, with its stat key."""
+    found: list[tuple[str, StatKey]] = []
+    base = root / "cases"
+    if base.is_dir():
+        _scan_dir(str(base), "cases", found)
+    found.sort()
+    return found
+
+
+def _scan_dir(folder: str, relative: str, found: list[tuple[str, StatKey]]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _scan_dir(entry.path, f"{relative}/{name}", found)
+            elif name.endswith((".yaml", ".yml")):
+                st = entry.stat(follow_symlinks=False)
+                key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                found.append((f"{relative}/{name}", key))
+
+
+def _racy(key: StatKey, started_ns: int) -> bool:
+    return max(key[1], key[2]) >= started_ns - RACY_NS
+
+
+def _entry(relative: str, row: tuple[Any, ...]) -> Entry:
+    key, problems, under_context, due = row
+    if problems is not None:
+        return Entry(relative, key, problems=[Problem(*p) for p in json.loads(problems)])
+    if under_context:  # all `due` needs: the case itself is not read
+        return Entry(relative, key, due=json.loads(due) if due is not None else [])
+    return Entry(relative, key)
+
+
+def _problems_json(problems: list[Problem]) -> str | None:
+    if not problems:
+        return None
+    return json.dumps([[p.path, p.line, p.col, p.message] for p in problems], ensure_ascii=False)
+
+
+def code_fingerprint(version: str, package: Path) -> str:
+    """yqctl's version plus the newest source time, so a development checkout never trusts an
+    index written by other code."""
+    newest = 0
+    for folder, _dirs, files in _walk(package):
+        for name in files:
+            if name.endswith(".py"):
+                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+    return f"{version}:{newest}"
+
+
+def _walk(package: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        yield folder, dirs, files

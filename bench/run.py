@@ -198,21 +198,37 @@ def floor_benches() -> list[Bench]:
 
 
 def size_benches(size: int, repo: Path, commands: set[str]) -> list[Bench]:
+    """Each command cold (its index removed before every run) and warm (the index in place)."""
     yqctl, where = yqctl_command(), ["--repo", str(repo)]
+    lines: list[tuple[str, list[str], str]] = [
+        ("yqctl list --json", ["list", "--json"], "T1"),
+        ("yqctl check", ["check"], "T2"),
+        ("yqctl show ID", ["show", some_case_id(repo)], "T1"),
+    ]
+    if "due" in commands:
+        lines.append(("yqctl due", ["due"], "T1"))
+    if "report" in commands:
+        lines.append(
+            ("yqctl report weekly --format md", ["report", "weekly", "--format", "md"], "T1")
+        )
     benches = [
         Bench(
             "T2: PyYAML CSafeLoader, all cases", [sys.executable, "-c", T2_SCRIPT, str(repo)], size
-        ),
-        Bench("yqctl list --json", [*yqctl, "list", "--json", *where], size, "T1"),
-        Bench("yqctl check (cold)", [*yqctl, "check", *where], size, "T2", cold=True),
-        Bench("yqctl show ID", [*yqctl, "show", some_case_id(repo), *where], size, "T1"),
+        )
     ]
-    if "due" in commands:
-        benches.append(Bench("yqctl due (warm)", [*yqctl, "due", *where], size, "T1"))
-    if "report" in commands:
-        argv = [*yqctl, "report", "weekly", "--format", "md", *where]
-        benches.append(Bench("yqctl report weekly --format md", argv, size, "T1"))
+    for name, argv, floor in lines:
+        for cold in (True, False):
+            label = f"{name} ({'cold' if cold else 'warm'})"
+            benches.append(Bench(label, [*yqctl, *argv, *where], size, floor, cold=cold))
     return benches
+
+
+def wanted(bench: Bench, only: list[str]) -> bool:
+    return (
+        not only
+        or bench.name.startswith(("T1", "T2", "python"))
+        or any(part in bench.name for part in only)
+    )
 
 
 def floor_of(bench: Bench, results: list[Bench]) -> Bench | None:
@@ -293,13 +309,20 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--seed", type=int, default=1, help="生成仓库的随机种子")
     parser.add_argument("--timeout", type=float, default=900, help="单次运行的超时秒数")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="只测名称含这些片段的命令（逗号分隔，如 'due (warm),check (cold)'）；底线总是测",
+    )
     args = parser.parse_args(argv)
+    only = [part.strip() for part in args.only.split(",") if part.strip()]
     options = Options(args.runs, args.slow_runs, args.timeout, bench_env())
     commands = available_commands(options)
-    results = [measure(bench, None, options) for bench in floor_benches()]
+    results = [measure(bench, None, options) for bench in floor_benches() if wanted(bench, only)]
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         repo = ensure_repo(size, args.seed, args.keep.resolve())
-        results += [measure(bench, repo, options) for bench in size_benches(size, repo, commands)]
+        benches = [b for b in size_benches(size, repo, commands) if wanted(b, only)]
+        results += [measure(bench, repo, options) for bench in benches]
     sys.stderr.flush()
     print(table(results), flush=True)
     write_json(results, OUT / "results.json")

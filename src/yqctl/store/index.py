@@ -27,19 +27,18 @@ from yqctl.errors import Problem
 
 CACHE_DIR = ".yqctl/cache"
 DB_NAME = "cases.sqlite"
-FORMAT = "1"  # bump when the table layout or the meaning of a column changes
+FORMAT = "2"  # bump when the table layout or the meaning of a column changes
 RACY_NS = 2_000_000_000  # file times this close to the read are not trusted (FAT has 2-s times)
 BUSY_MS = 2000  # wait this long for another yqctl writing the cache, then go on without it
 
-StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-POISONED: StatKey = (-1, 0, 0, 0)  # matches no file: read again next time
+StatKey = str  # "size:mtime_ns:ctime_ns:inode", one string so a whole table compares at C speed
+POISONED: StatKey = "racy"  # matches no file: read again next time
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (  -- small rows: the whole table is read on every command
+CREATE TABLE IF NOT EXISTS files (  -- small rows: every command reads the path and stat columns
     path TEXT PRIMARY KEY,   -- relative to the repository root
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
-    ino INTEGER NOT NULL,
+    stat TEXT NOT NULL,      -- the StatKey the file had when it was read
     problems TEXT,           -- JSON [[path, line, col, message], ...] of an unreadable file
     context TEXT,            -- the policy fingerprint `due` was computed under
     due TEXT                 -- JSON of the case's DueEntry rows under `context`; NULL: none
@@ -83,36 +82,35 @@ class CaseIndex:
     # --- reading ---------------------------------------------------------------------------
 
     def entries(self, read: Callable[[Path], Read], *, context: str | None = None) -> list[Entry]:
-        """Every case file, each from the index when fresh, else read now (and remembered).
+        """Every case file, sorted by path, each from the index when fresh, else read now (and
+        remembered).
 
-        With a ``context``, an entry whose due entries were computed under it comes without its
-        data (``due`` needs nothing else); every other valid entry comes with its data.
+        With a ``context`` this is what ``due`` needs: an unreadable file's problems, and for
+        each valid case its due entries as computed under that context (or its data, to compute
+        them); a case with none under the context (a closed one) is left out altogether.
         """
         started = time.time_ns()
         on_disk = scan(self.root)
-        known = self._rows(context)
-        result: list[Entry] = []
+        stored = self._query("SELECT path, stat FROM files")
+        known: dict[str, StatKey] = dict(stored)
+        stale = [(path, key) for path, key in on_disk if known.get(path) != key]
+        fresh = known.keys() & {path for path, _ in on_disk}
+        fresh.difference_update(path for path, _ in stale)
+        result = self._stored_entries(fresh, known, context)
+        missing = [(e.path, known[e.path]) for e in result if e.data is _MISSING]
+        result = [e for e in result if e.data is not _MISSING]
         updates: list[tuple[Any, ...]] = []
         bodies: list[tuple[str, str]] = []
-        stale: list[tuple[int, str, StatKey]] = []
-        for relative, key in on_disk:
-            row = known.get(relative)
-            if row is not None and row[0] == key:
-                result.append(_entry(relative, row))
-            else:
-                stale.append((len(result), relative, key))
-                result.append(Entry(relative, POISONED))  # a place held for the file read below
-        # a stored case whose data is missing (the index was tampered with) is read again
-        stale += [(i, e.path, e.key) for i, e in self._fill_data(result)]
-        for position, relative, key in stale:
-            fresh = read(self.root / relative)
-            stored = POISONED if _racy(key, started) else key
-            result[position] = Entry(relative, stored, fresh.data, fresh.problems, fresh.case)
-            updates.append((relative, *stored, _problems_json(fresh.problems)))
-            if not fresh.problems:
-                bodies.append((relative, json.dumps(fresh.data, ensure_ascii=False)))
-        gone = known.keys() - {relative for relative, _ in on_disk}
+        for path, key in stale + missing:  # missing: its data is not in the index: read again
+            got = read(self.root / path)
+            stored_key = POISONED if _racy(key, started) else key
+            result.append(Entry(path, stored_key, got.data, got.problems, got.case))
+            updates.append((path, stored_key, _problems_json(got.problems)))
+            if not got.problems:
+                bodies.append((path, json.dumps(got.data, ensure_ascii=False)))
+        gone = known.keys() - {path for path, _ in on_disk}
         self._write(updates, bodies, gone)
+        result.sort(key=lambda entry: entry.path)
         return result
 
     def store_due(self, context: str, rows: list[tuple[Entry, list[Any]]]) -> None:
@@ -121,64 +119,71 @@ class CaseIndex:
         if not rows:
             return
         statements = [
-            (context, json.dumps(due, ensure_ascii=False) if due else None, entry.path, *entry.key)
+            (context, json.dumps(due, ensure_ascii=False) if due else None, entry.path, entry.key)
             for entry, due in rows
         ]
         self._execute(
-            "UPDATE files SET context = ?, due = ?"
-            " WHERE path = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ? AND ino = ?",
-            statements,
+            "UPDATE files SET context = ?, due = ? WHERE path = ? AND stat = ?", statements
         )
+
+    def _stored_entries(
+        self, fresh: set[str], known: dict[str, StatKey], context: str | None
+    ) -> list[Entry]:
+        result: list[Entry] = []
+        for path, problems in self._query(
+            "SELECT path, problems FROM files WHERE problems IS NOT NULL"
+        ):
+            if path in fresh:
+                rows = json.loads(problems)
+                result.append(Entry(path, known[path], problems=[Problem(*p) for p in rows]))
+        need_data: set[str] = set()
+        if context is None:
+            need_data = fresh - {e.path for e in result}
+        else:
+            for path, due in self._query(
+                "SELECT path, due FROM files WHERE context = ? AND due IS NOT NULL", (context,)
+            ):
+                if path in fresh:
+                    result.append(Entry(path, known[path], due=json.loads(due)))
+            need_data = {
+                path
+                for (path,) in self._query(
+                    "SELECT path FROM files WHERE problems IS NULL"
+                    " AND (context IS NULL OR context != ?)",
+                    (context,),
+                )
+                if path in fresh
+            }
+        return result + self._with_data(need_data, known, len(fresh))
+
+    def _with_data(self, paths: set[str], known: dict[str, StatKey], total: int) -> list[Entry]:
+        if not paths:
+            return []
+        if len(paths) * 4 > total:  # most of them: one pass over the table
+            rows = self._query("SELECT path, data FROM bodies")
+        else:
+            rows = [
+                (path, data)
+                for path in sorted(paths)
+                for (data,) in self._query("SELECT data FROM bodies WHERE path = ?", (path,))
+            ]
+        found = {
+            path: Entry(path, known[path], json.loads(data)) for path, data in rows if path in paths
+        }
+        found.update({p: Entry(p, known[p], _MISSING) for p in paths - found.keys()})
+        return list(found.values())
 
     # --- the database ------------------------------------------------------------------------
 
-    def _rows(self, context: str | None) -> dict[str, tuple[Any, ...]]:
-        """Stored rows by path: (stat key, problems, due or None when not under ``context``)."""
+    def _query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
         db = self._connect()
         if db is None:
-            return {}
-        query = (
-            "SELECT path, size, mtime_ns, ctime_ns, ino, problems,"
-            " context IS NOT NULL AND context = ?, due FROM files"
-        )
+            return []
         try:
-            return {
-                row[0]: ((row[1], row[2], row[3], row[4]), row[5], row[6], row[7])
-                for row in db.execute(query, (context,))
-            }
+            return db.execute(sql, parameters).fetchall()
         except sqlite3.Error:
             self._discard()
-            return {}
-
-    def _fill_data(self, entries: list[Entry]) -> list[tuple[int, Entry]]:
-        """Give the stored data to the fresh entries that need it (valid ones without ``due``);
-        return those whose data could not be found."""
-        wanted = {
-            e.path: (i, e)
-            for i, e in enumerate(entries)
-            if e.data is None and not e.problems and e.due is None and e.key != POISONED
-        }
-        if not wanted:
             return []
-        db = self._connect()
-        rows: list[tuple[str, str]] = []
-        if db is not None:
-            try:
-                if len(wanted) * 4 > len(entries):  # most of them: one pass over the table
-                    rows = db.execute("SELECT path, data FROM bodies").fetchall()
-                else:
-                    rows = [
-                        (path, row[0])
-                        for path in wanted
-                        for row in db.execute("SELECT data FROM bodies WHERE path = ?", (path,))
-                    ]
-            except sqlite3.Error:
-                self._discard()
-        for path, data in rows:
-            found = wanted.pop(path, None)
-            if found is not None:
-                found[1].data = json.loads(data)
-        return list(wanted.values())
 
     def _write(
         self, updates: list[tuple[Any, ...]], bodies: list[tuple[str, str]], gone: set[str]
@@ -186,9 +191,8 @@ class CaseIndex:
         if not updates and not gone:
             return
         self._execute(
-            "INSERT OR REPLACE INTO files"
-            " (path, size, mtime_ns, ctime_ns, ino, problems, context, due)"
-            " VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+            "INSERT OR REPLACE INTO files (path, stat, problems, context, due)"
+            " VALUES (?, ?, ?, NULL, NULL)",
             updates,
             ("INSERT OR REPLACE INTO bodies (path, data) VALUES (?, ?)", bodies),
             ("DELETE FROM files WHERE path = ?", [(path,) for path in gone]),
@@ -236,6 +240,7 @@ class CaseIndex:
             if any(stored.get(key) != value for key, value in wanted.items()):
                 with db:  # another yqctl version wrote it: start again
                     db.execute("DELETE FROM files")
+                    db.execute("DELETE FROM bodies")
                     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", wanted.items())
         except BaseException:
             db.close()
@@ -256,6 +261,9 @@ class CaseIndex:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+_MISSING = object()  # a stored case whose data is not in the index
 
 
 def ensure_cache_dir(root: Path) -> Path:
@@ -289,21 +297,13 @@ def _scan_dir(folder: str, relative: str, found: list[tuple[str, StatKey]]) -> N
                 _scan_dir(entry.path, f"{relative}/{name}", found)
             elif name.endswith((".yaml", ".yml")):
                 st = entry.stat(follow_symlinks=False)
-                key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                key = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
                 found.append((f"{relative}/{name}", key))
 
 
 def _racy(key: StatKey, started_ns: int) -> bool:
-    return max(key[1], key[2]) >= started_ns - RACY_NS
-
-
-def _entry(relative: str, row: tuple[Any, ...]) -> Entry:
-    key, problems, under_context, due = row
-    if problems is not None:
-        return Entry(relative, key, problems=[Problem(*p) for p in json.loads(problems)])
-    if under_context:  # all `due` needs: the case itself is not read
-        return Entry(relative, key, due=json.loads(due) if due is not None else [])
-    return Entry(relative, key)
+    _size, mtime_ns, ctime_ns, _inode = key.split(":")
+    return max(int(mtime_ns), int(ctime_ns)) >= started_ns - RACY_NS
 
 
 def _problems_json(problems: list[Problem]) -> str | None:

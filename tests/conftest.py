@@ -116,13 +116,14 @@ def new_case(repo: Path) -> Callable[..., str]:
 
 @pytest.fixture
 def snapshot() -> Callable[[Path], dict[str, bytes]]:
-    """Every file under a directory (except .git) with its bytes: to prove nothing changed."""
+    """Every file under a directory (except .git and yqctl's local .yqctl/, such as its lock file)
+    with its bytes: to prove nothing changed."""
 
     def take(root: Path) -> dict[str, bytes]:
         return {
             p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(root).parts
+            if p.is_file() and not {".git", ".yqctl"} & set(p.relative_to(root).parts)
         }
 
     return take

@@ -10,6 +10,8 @@ from typing import IO, Any
 
 from yqctl.errors import YqError
 
+TEMP_SUFFIX = ".tmp"
+
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write via a temporary file in the same directory, fsync, rename: old or new, never half.
@@ -17,7 +19,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     Text is written as UTF-8 with ``\n`` line endings; bytes (Word, PDF, PNG) exactly as given.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with _open_for(fd, data) as handle:
             handle.write(data)
@@ -30,6 +32,29 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def leftover_temps(path: Path) -> list[Path]:
+    """Temporary files of ``atomic_write(path)`` still on disk: a writer was killed mid-write.
+
+    (Or is writing right now: only call this while no one else can be writing ``path``.)
+    They are hidden (a leading dot) and not ``.yaml``, so no reader takes them for a case.
+    """
+    prefix = f".{path.name}."
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    return [
+        path.parent / name
+        for name in sorted(names)
+        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX)
+    ]
+
+
+def is_temp_name(name: str) -> bool:
+    """A name ``atomic_write`` gives its temporary files (``.<name>.<random>.tmp``)."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX) and name.count(".") >= 3
 
 
 def _open_for(fd: int, data: str | bytes) -> IO[Any]:

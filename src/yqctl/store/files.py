@@ -11,6 +11,7 @@ from typing import IO, Any
 from yqctl.errors import YqError
 
 TEMP_SUFFIX = ".tmp"
+STALE_TEMP_SECONDS = 60
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -34,22 +35,25 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def leftover_temps(path: Path) -> list[Path]:
-    """Temporary files of ``atomic_write(path)`` still on disk: a writer was killed mid-write.
+def leftover_temps(path: Path, now: float) -> list[Path]:
+    """Temporary files of ``atomic_write(path)`` older than ``STALE_TEMP_SECONDS`` at ``now``.
 
-    (Or is writing right now: only call this while no one else can be writing ``path``.)
-    They are hidden (a leading dot) and not ``.yaml``, so no reader takes them for a case.
+    A write takes milliseconds, so these were left by a writer killed mid-write (a younger one
+    may be a write in progress). They are hidden (a leading dot) and not ``.yaml``: no reader
+    takes them for a case.
     """
     prefix = f".{path.name}."
     try:
-        names = os.listdir(path.parent)
+        names = sorted(os.listdir(path.parent))
     except OSError:
         return []
-    return [
-        path.parent / name
-        for name in sorted(names)
-        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX)
-    ]
+    found = []
+    for name in names:
+        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
+            with contextlib.suppress(OSError):  # gone meanwhile
+                if now - (path.parent / name).stat().st_mtime > STALE_TEMP_SECONDS:
+                    found.append(path.parent / name)
+    return found
 
 
 def is_temp_name(name: str) -> bool:

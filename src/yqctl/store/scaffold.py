@@ -22,6 +22,8 @@ evidence/** -text -diff
 GITIGNORE = """\
 # yqctl 的本地缓存，可随时删除
 .yqctl/
+# 写入中途被终止留下的临时文件（半个文件，绝不能提交）；yqctl check 会提示
+.*.tmp
 """
 
 TEMPLATES_README = """\

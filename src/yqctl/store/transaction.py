@@ -59,9 +59,8 @@ class Transaction:
     def track(self, relative: str) -> None:
         """Call before writing ``relative``: remembers what to restore should the commit fail."""
         path = self.root / relative
-        for stale in leftover_temps(path):
-            # we hold the lock, so no other yqctl is writing this file: these are a killed writer's
-            with contextlib.suppress(OSError):
+        for stale in leftover_temps(path, time.time()):
+            with contextlib.suppress(OSError):  # another command got there first
                 stale.unlink()
         if relative in self.before or relative in self.unread:
             return

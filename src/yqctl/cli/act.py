@@ -47,6 +47,7 @@ def act(
     from yqctl.errors import UsageError, YqError
     from yqctl.store import roundtrip
     from yqctl.store.repo import check_id_argument
+    from yqctl.store.transaction import writing
     from yqctl.timeutil import parse_time
 
     if action not in Action.__members__:
@@ -66,12 +67,14 @@ def act(
             roundtrip.set_key(tree, "timeline", [], after="status")
         roundtrip.append(tree["timeline"], new_entry)
 
-    loaded = store.edit_case(check_id_argument(case_id), append)
-    if not no_commit:
-        from yqctl.store.git import Git
-
-        summary = f"{kind.value}（{label(kind)}）" + (f" {text}" if text else "")
-        Git(store.root).commit([loaded.path], f"yqctl act {loaded.case.id}: {summary}", author=by)
+    case_id = check_id_argument(case_id)
+    summary = f"{kind.value}（{label(kind)}）" + (f" {text}" if text else "")
+    # locked from reading the case to committing it: a concurrent act cannot lose this entry
+    with writing(store.root, f"act {case_id}") as change:
+        change.track(store.relative(store.case_path(case_id)))
+        loaded = store.edit_case(case_id, append)
+        if not no_commit:
+            change.commit(f"yqctl act {loaded.case.id}: {summary}", author=by)
     if as_json:
         emit_json(
             {

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from yqctl.core.deadlines import DeadlineState
     from yqctl.core.escalation import Notify
     from yqctl.core.grading import GradeResult
-    from yqctl.store.repo import Repo
+    from yqctl.store.repo import LoadedCase, Repo
 
 
 def grade(
@@ -42,38 +42,50 @@ def grade(
     """按策略定级：显示级别和命中的规则、应通知的人及联系方式、由此开始计算的处置时限。"""
     from yqctl.core.deadlines import case_states
     from yqctl.core.escalation import contacts
-    from yqctl.core.grading import grade as run_grade
     from yqctl.core.grading import with_grade
     from yqctl.errors import UsageError
     from yqctl.store.repo import check_id_argument
+    from yqctl.store.transaction import writing
 
     if reason is not None and level is None:
         raise UsageError("--reason 用于人工定级，须与 --level 一起给出")
     store = open_repo(repo, commit=not (dry_run or no_commit))
     moment = resolve_now(now, store)
-    loaded = store.load_case(check_id_argument(case_id))
-    policy = store.policy
-    result = run_grade(loaded.case, policy.policy, override_level=level, reason=reason)
+    case_id = check_id_argument(case_id)
     who = author_for(by, store)
+    if dry_run:
+        loaded, result = _assess(store, case_id, level, reason)
+    else:
+        # locked from reading the case to committing it: a concurrent act cannot lose its entry
+        with writing(store.root, f"grade {case_id}") as change:
+            loaded, result = _assess(store, case_id, level, reason)
+            change.track(loaded.path)
+            _record(store, loaded.case.id, result, moment, who, store.policy.sha256)
+            if not no_commit:
+                rules = "、".join(rule.id for rule in result.matched_rules)
+                why = f"人工定级：{reason}" if result.overridden else rules
+                change.commit(
+                    f"yqctl grade {loaded.case.id}: {result.level_name}（{why}）", author=by
+                )
+    policy = store.policy
     graded = with_grade(loaded.case, result, moment, who, policy.sha256)
     states = case_states(graded, policy.policy, store.calendar, store.config.zone, moment)
     notify = contacts(graded, result.level, policy.policy, store.org)
-    if not dry_run:
-        _record(store, loaded.case.id, result, moment, who, policy.sha256)
-        if not no_commit:
-            from yqctl.store.git import Git
-
-            rules = "、".join(rule.id for rule in result.matched_rules)
-            why = f"人工定级：{reason}" if result.overridden else rules
-            Git(store.root).commit(
-                [loaded.path],
-                f"yqctl grade {loaded.case.id}: {result.level_name}（{why}）",
-                author=by,
-            )
     if as_json:
         emit_json(_json(loaded.case.id, result, notify, states, dry_run))
         return
     _print(loaded.case.id, result, notify, states, dry_run, store)
+
+
+def _assess(
+    store: Repo, case_id: str, level: int | None, reason: str | None
+) -> tuple[LoadedCase, GradeResult]:
+    """The case as it is now and the level the policy (or the override) gives it."""
+    from yqctl.core.grading import grade as run_grade
+
+    loaded = store.load_case(case_id)
+    result = run_grade(loaded.case, store.policy.policy, override_level=level, reason=reason)
+    return loaded, result
 
 
 def _record(

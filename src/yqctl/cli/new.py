@@ -80,6 +80,7 @@ def new(
 ) -> None:
     """登记一起新舆情，输出新案件编号。缺少的必填项在终端上会逐项询问。"""
     from yqctl.store import newcase
+    from yqctl.store.transaction import writing
 
     store = open_repo(repo, commit=not no_commit)
     moment = resolve_now(now, store)
@@ -116,13 +117,11 @@ def new(
 
         fields["title"] = prefixed_title(fields["title"], itype.title_prefix)  # a prompted title
     who = author_for(by, store)
-    loaded = newcase.create(store, fields, now=moment, by=who)
-    if not no_commit:
-        from yqctl.store.git import Git
-
-        Git(store.root).commit(
-            [loaded.path], f"yqctl new {loaded.case.id}: {loaded.case.title}", author=by
-        )
+    # the id is drawn under the lock: two concurrent `new` never hand out the same one
+    with writing(store.root, "new") as change:
+        loaded = newcase.create(store, fields, now=moment, by=who, track=change.track)
+        if not no_commit:
+            change.commit(f"yqctl new {loaded.case.id}: {loaded.case.title}", author=by)
     if as_json:
         extra = {"first_actions": list(first_actions)} if incident_type else {}
         emit_json({**loaded.case.model_dump(mode="json"), "path": loaded.path, **extra})

@@ -5,9 +5,12 @@ Problems make the check fail; warnings (placeholders still to fill in) do not.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,8 +23,8 @@ from yqctl.core.timeline import FUTURE_TOLERANCE
 from yqctl.core.workdays import CalendarFile
 from yqctl.errors import Problem, YqError
 from yqctl.store import yamlio
-from yqctl.store.files import inside
-from yqctl.store.repo import CONFIG_FILE, ORG_FILE, LoadedCase, Repo, unit_problem
+from yqctl.store.files import STALE_TEMP_SECONDS, inside, is_temp_name
+from yqctl.store.repo import CASES_DIR, CONFIG_FILE, ORG_FILE, LoadedCase, Repo, unit_problem
 from yqctl.store.validate import validate
 
 PLACEHOLDER = "待填写"
@@ -56,8 +59,67 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
             _check_level(item, policy, report)
     if policy is not None and org is not None:
         _check_templates(repo, report)
+    report.warnings.extend(_leftover_warnings(repo, time.time()))
     report.problems.sort()
     return report
+
+
+def _leftover_warnings(repo: Repo, now: float) -> list[Problem]:
+    """What an interrupted command can leave behind; neither is a broken case, so: warnings."""
+    return [*_stale_temps(repo, now), *_uncommitted_cases(repo)]
+
+
+def _stale_temps(repo: Repo, now: float) -> list[Problem]:
+    # a younger one may belong to a write in progress (check takes no lock)
+    base = repo.root / CASES_DIR
+    found = []
+    for path in sorted(base.glob("*/.*")) if base.is_dir() else []:
+        with contextlib.suppress(OSError):  # removed meanwhile
+            if is_temp_name(path.name) and now - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                found.append(
+                    Problem(
+                        repo.relative(path),
+                        0,
+                        0,
+                        "写入中途被终止留下的临时文件，不是案件，已被忽略；可删除"
+                        "（下次写入该案件时也会自动清理）",
+                    )
+                )
+    return found
+
+
+def _uncommitted_cases(repo: Repo) -> list[Problem]:
+    """Case files that differ from their last commit: not yet in the audit trail."""
+    from yqctl.store.git import Git
+
+    try:
+        git = Git(repo.root)
+    except YqError:
+        return []  # no git installed: nothing to compare with
+    # porcelain paths are relative to the git top level, which may lie above the repository
+    prefix = git.run("rev-parse", "--show-prefix", check=False).strip()
+    # no optional locks: a reader must not take .git/index.lock from under a writer's commit
+    out = git.run(
+        "--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all",
+        "--", CASES_DIR, check=False,
+    )  # fmt: skip
+    found = []
+    records = iter(out.split("\0"))
+    for record in records:
+        state, path = record[:2], record[3:].removeprefix(prefix)
+        if state[:1] in ("R", "C"):
+            next(records, None)  # a rename's old name follows: not a file on disk
+        if path.endswith(".yaml") and not Path(path).name.startswith("."):
+            found.append(Problem(path, 0, 0, _uncommitted_message(state)))
+    return found
+
+
+def _uncommitted_message(state: str) -> str:
+    what = "新案件文件尚未提交到 git" if state == "??" else "有未提交到 git 的修改"
+    return (
+        f"{what}（用了 --no-commit、手工编辑，或命令在提交前被中断），"
+        "不在审计记录（yqctl history）中：确认无误后 git add 并 git commit 提交"
+    )
 
 
 def _check_templates(repo: Repo, report: Report) -> None:

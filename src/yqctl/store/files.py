@@ -10,6 +10,9 @@ from typing import IO, Any
 
 from yqctl.errors import YqError
 
+TEMP_SUFFIX = ".tmp"
+STALE_TEMP_SECONDS = 60
+
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write via a temporary file in the same directory, fsync, rename: old or new, never half.
@@ -17,7 +20,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     Text is written as UTF-8 with ``\n`` line endings; bytes (Word, PDF, PNG) exactly as given.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with _open_for(fd, data) as handle:
             handle.write(data)
@@ -30,6 +33,32 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def leftover_temps(path: Path, now: float) -> list[Path]:
+    """Temporary files of ``atomic_write(path)`` older than ``STALE_TEMP_SECONDS`` at ``now``.
+
+    A write takes milliseconds, so these were left by a writer killed mid-write (a younger one
+    may be a write in progress). They are hidden (a leading dot) and not ``.yaml``: no reader
+    takes them for a case.
+    """
+    prefix = f".{path.name}."
+    try:
+        names = sorted(os.listdir(path.parent))
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
+            with contextlib.suppress(OSError):  # gone meanwhile
+                if now - (path.parent / name).stat().st_mtime > STALE_TEMP_SECONDS:
+                    found.append(path.parent / name)
+    return found
+
+
+def is_temp_name(name: str) -> bool:
+    """A name ``atomic_write`` gives its temporary files (``.<name>.<random>.tmp``)."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX) and name.count(".") >= 3
 
 
 def _open_for(fd: int, data: str | bytes) -> IO[Any]:

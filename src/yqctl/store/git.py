@@ -18,6 +18,15 @@ FALLBACK_NAME = "yqctl"
 FALLBACK_EMAIL = "yqctl@localhost"
 
 
+class GitFailed(YqError):
+    """A git command exited non-zero; ``stderr`` is what git (or a hook) said."""
+
+    def __init__(self, args: Sequence[str], stderr: str) -> None:
+        super().__init__(f"git {args[0]} 失败：{stderr}")
+        self.args_given = tuple(args)
+        self.stderr = stderr
+
+
 @dataclass(frozen=True)
 class Commit:
     sha: str
@@ -36,7 +45,13 @@ class Git:
         if shutil.which("git") is None:
             raise YqError("找不到 git 命令：请先安装 git（如 apt-get install git）")
 
-    def run(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> str:
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+        stdin: str | None = None,
+    ) -> str:
         result = subprocess.run(
             ["git", *args],
             cwd=self.root,
@@ -45,11 +60,11 @@ class Git:
             encoding="utf-8",
             errors="replace",
             env={**os.environ, "LC_ALL": "C", **(env or {})},
+            input=stdin,
             check=False,
         )
         if check and result.returncode != 0:
-            detail = (result.stderr or result.stdout).strip()
-            raise YqError(f"git {args[0]} 失败：{detail}")
+            raise GitFailed(args, (result.stderr or result.stdout).strip())
         return result.stdout
 
     def is_repo(self) -> bool:
@@ -80,6 +95,31 @@ class Git:
             args += ["--author", f"{author} <{email}>"]
         self.run(*args, "--only", "--", *paths, env=env)
         return self.run("rev-parse", "HEAD").strip()
+
+    def head(self) -> str:
+        """The commit HEAD points at; empty before the first commit."""
+        return self.run("rev-parse", "-q", "--verify", "HEAD", check=False).strip()
+
+    def index_entries(self, paths: Sequence[str]) -> str:
+        """The index entries of ``paths`` (``git ls-files -s`` lines), to put back later."""
+        return self.run("ls-files", "-s", "--", *paths)
+
+    def restore_index(self, paths: Sequence[str], entries: str) -> None:
+        """Put back the index entries of ``paths`` as ``index_entries`` gave them (none: unstaged)."""
+        null = f"0 {'0' * 40}\t"
+        lines = [null + path for path in paths]  # mode 0 removes the entry …
+        lines += entries.splitlines()  # … and the saved one, if any, puts it back
+        self.run("update-index", "--index-info", stdin="".join(line + "\n" for line in lines))
+
+    def commit_hooks(self) -> list[str]:
+        """The hooks that can refuse a commit and are installed (core.hooksPath honoured)."""
+        found = []
+        for name in ("pre-commit", "prepare-commit-msg", "commit-msg"):
+            where = self.run("rev-parse", "--git-path", f"hooks/{name}", check=False).strip()
+            path = self.root / where if where else None
+            if path is not None and path.is_file() and os.access(path, os.X_OK):
+                found.append(name)
+        return found
 
     def _identity_env(self) -> dict[str, str]:
         # a fresh machine has no user.name: commit anyway, as "yqctl", rather than fail the write

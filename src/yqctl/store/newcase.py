@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,18 @@ def _scalar(raw: str) -> Any:
     return raw
 
 
-def create(repo: Repo, fields: dict[str, Any], *, now: datetime, by: str | None) -> LoadedCase:
-    """Write a new case file (validated, atomic) with a fresh id and its ``discovered`` entry."""
+def create(
+    repo: Repo,
+    fields: dict[str, Any],
+    *,
+    now: datetime,
+    by: str | None,
+    track: Callable[[str], object] = lambda relative: None,
+) -> LoadedCase:
+    """Write a new case file (validated, atomic) with a fresh id and its ``discovered`` entry.
+
+    ``track`` is told the file's path just before it is written (to undo it should the commit fail).
+    """
     zone = repo.config.zone
     raw_discovered = fields.get("discovered_at")
     if isinstance(raw_discovered, datetime):
@@ -122,6 +133,7 @@ def create(repo: Repo, fields: dict[str, Any], *, now: datetime, by: str | None)
         "closure": None,
     }
     relative = case_relpath(case_id)
+    track(relative)
     return repo.write_case_text(relative, render_new_case(record), expect_id=case_id)
 
 

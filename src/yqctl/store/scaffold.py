@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from yqctl.store import roundtrip, yamlio
 from yqctl.store.files import atomic_write
 from yqctl.store.git import Git
 from yqctl.store.repo import CASES_DIR, CONFIG_FILE, EVIDENCE_DIR, ORG_FILE
+from yqctl.store.transaction import Transaction, writing
 
 GITATTRIBUTES = """\
 # yqctl：案件文件统一用 LF 换行；证据文件按字节原样保存（sha256 才能在各平台一致）
@@ -22,6 +22,8 @@ evidence/** -text -diff
 GITIGNORE = """\
 # yqctl 的本地缓存，可随时删除
 .yqctl/
+# 写入中途被终止留下的临时文件（半个文件，绝不能提交）；yqctl check 会提示
+.*.tmp
 """
 
 TEMPLATES_README = """\
@@ -59,50 +61,63 @@ def scaffold(
     if not (policies / f"{policy}.yaml").is_file():
         raise YqError(f"找不到内置政策 {policy}")
     root.mkdir(parents=True, exist_ok=True)
-    written = [
-        _copy_config(policies / f"{policy}.yq.yaml", root / CONFIG_FILE, institution),
-        _copy_config(policies / f"{policy}.org.yaml", root / ORG_FILE, institution),
-        _copy(policies / f"{policy}.yaml", root / "policies" / f"{policy}.yaml"),
-        _copy(policies / "types.yaml", root / "policies" / "types.yaml"),
-        _write(root / "templates" / "README.md", TEMPLATES_README),
-        _write(root / ".gitattributes", GITATTRIBUTES),
-        _write(root / ".gitignore", GITIGNORE),
-    ]
-    for folder in (CASES_DIR, EVIDENCE_DIR):
-        (root / folder).mkdir(exist_ok=True)
-        written.append(_write(root / folder / ".gitkeep", ""))
-    demo_cases = _copy_demo(policy, root, written) if demo else 0
-    if commit:
-        git = Git(root)
-        if not git.is_repo():
-            git.init()
-        relative = [path.relative_to(root).as_posix() for path in written]
-        name = institution or "示例学校"
-        git.commit(relative, f"yqctl init: {name}（{policy}）" + ("，含演示案件" if demo else ""))
+    with writing(root, "init") as change:
+        if (root / CONFIG_FILE).exists():  # another init got here first, while we waited
+            raise YqError(f"{root} 已经是 yqctl 仓库（已有 {CONFIG_FILE}），未做任何改动")
+        demo_cases = _lay_down(root, policies, policy, institution, demo, change)
+        if commit:
+            git = Git(root)
+            if not git.is_repo():
+                git.init()
+            name = institution or "示例学校"
+            change.commit(f"yqctl init: {name}（{policy}）" + ("，含演示案件" if demo else ""))
     return {"root": str(root), "policy": policy, "demo_cases": demo_cases}
 
 
-def _copy_config(source: Path, target: Path, institution: str | None) -> Path:
+def _lay_down(
+    root: Path,
+    policies: Path,
+    policy: str,
+    institution: str | None,
+    demo: bool,
+    change: Transaction,
+) -> int:
+    """Write every file of a new repository; the number of demo cases among them.
+
+    ``yq.yaml`` comes last: it is what makes a folder a repository, so an init killed half-way
+    leaves no ``yq.yaml`` and can simply be run again (files already there are kept).
+    """
+    _write(root / ORG_FILE, _config_text(policies / f"{policy}.org.yaml", institution), change)
+    for name in (f"{policy}.yaml", "types.yaml"):
+        _write(root / "policies" / name, yamlio.read_text(policies / name, name), change)
+    _write(root / "templates" / "README.md", TEMPLATES_README, change)
+    _write(root / ".gitattributes", GITATTRIBUTES, change)
+    _write(root / ".gitignore", GITIGNORE, change)
+    for folder in (CASES_DIR, EVIDENCE_DIR):
+        _write(root / folder / ".gitkeep", "", change)
+    demo_cases = _copy_demo(policy, root, change) if demo else 0
+    yq_yaml = _config_text(policies / f"{policy}.yq.yaml", institution)
+    _write(root / CONFIG_FILE, yq_yaml, change)
+    return demo_cases
+
+
+def _config_text(source: Path, institution: str | None) -> str:
     text = yamlio.read_text(source, source.name)
     if institution:
         tree = roundtrip.load(text)
         tree["institution"] = institution
         text = roundtrip.dump(tree)
-    return _write(target, text)
+    return text
 
 
-def _copy(source: Path, target: Path) -> Path:
-    return _write(target, yamlio.read_text(source, source.name))
+def _write(path: Path, data: str | bytes, change: Transaction) -> None:
+    # a file already there is part of the first commit, but never overwritten
+    change.track(path.relative_to(change.root).as_posix())
+    if not path.exists():
+        atomic_write(path, data)
 
 
-def _write(path: Path, text: str) -> Path:
-    if path.exists():
-        return path  # never overwrite what the user already has
-    atomic_write(path, text)
-    return path
-
-
-def _copy_demo(policy: str, root: Path, written: list[Path]) -> int:
+def _copy_demo(policy: str, root: Path, change: Transaction) -> int:
     source = data_dir("cases") / policy
     count = 0
     for path in sorted(source.rglob("*")):
@@ -113,8 +128,6 @@ def _copy_demo(policy: str, root: Path, written: list[Path]) -> int:
         target = root / (relative if relative.parts[0] == EVIDENCE_DIR else CASES_DIR / relative)
         if target.exists():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        written.append(target)
+        _write(target, path.read_bytes(), change)  # atomic: a killed init leaves no half file
         count += int(target.suffix == ".yaml")
     return count

@@ -82,7 +82,13 @@ def _check_config(repo: Repo, report: Report) -> None:
 
 def _check_policies(repo: Repo, report: Report) -> Policy | None:
     """Every file in ``policies/`` by its kind, then the policy that yq.yaml names."""
-    from yqctl.store.policies import CALENDAR_NAME, POLICIES_DIR, TYPES_NAME, load_policy
+    from yqctl.store.policies import (
+        CALENDAR_NAME,
+        POLICIES_DIR,
+        TYPES_NAME,
+        PolicyNotFound,
+        load_policy,
+    )
 
     name = _configured_policy(repo)  # None: yq.yaml itself is broken, reported above
     special: dict[str, type[BaseModel]] = {CALENDAR_NAME: CalendarFile, TYPES_NAME: IncidentTypes}
@@ -104,9 +110,12 @@ def _check_policies(repo: Repo, report: Report) -> Policy | None:
     report.files += 1
     try:
         return load_policy(repo.root, name).policy
+    except PolicyNotFound as exc:  # the mistake is in yq.yaml: point at its `policy:`
+        config = yamlio.load(repo.root / CONFIG_FILE, CONFIG_FILE)
+        report.problems.append(config.problem(("policy",), f"policy: {exc.message}"))
     except YqError as exc:
         report.problems.extend(_problems(exc, f"{POLICIES_DIR}/{name}.yaml"))
-        return None
+    return None
 
 
 def _configured_policy(repo: Repo) -> str | None:

@@ -74,9 +74,7 @@ class TemplateSet:
             candidate = directory / name
             if candidate.is_file():
                 if directory == self.repo_dir and not _stays_in(candidate, self.repo_root):
-                    message = f"模板文件是指向仓库之外的符号链接（{candidate.resolve()}），已拒绝"
-                    problem = Problem(self.display(candidate), 0, 0, message)
-                    raise YqError(str(problem), [problem])
+                    raise self._outside(_OutsideRepository(candidate))
                 return candidate
         raise YqError(f"找不到模板 {name}：{self._looked_in()}")
 
@@ -168,7 +166,13 @@ class TemplateSet:
             self._stopped = error
         return error
 
+    def _outside(self, exc: _OutsideRepository) -> YqError:
+        problem = Problem(self.display(exc.path), 0, 0, str(exc))
+        return YqError(str(problem), [problem])
+
     def _text_error(self, exc: Exception, origin: Path) -> YqError:
+        if isinstance(exc, _OutsideRepository):  # the link itself is at fault, not who includes it
+            return self._outside(exc)
         path, line = _locate(exc, self.dirs) or (origin, 0)
         problem = Problem(self.display(path), line, 0, f"模板错误：{describe(exc)}")
         return YqError(str(problem), [problem])
@@ -268,8 +272,16 @@ class _Loader(FileSystemLoader):
             line = exc.object[: exc.start].count(b"\n") + 1
             raise _NotUtf8("not UTF-8", line, template, str(path)) from None
         if self.inside is not None and not _stays_in(Path(filename), self.inside):
-            raise SecurityError(f"模板 {template} 是指向仓库之外的符号链接，已拒绝")
+            raise _OutsideRepository(Path(filename))
         return source, filename, uptodate
+
+
+class _OutsideRepository(SecurityError):
+    """A repository template (a partial, say) that is a symlink leading out of the repository."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"模板文件是指向仓库之外的符号链接（{path.resolve()}），已拒绝")
+        self.path = path
 
 
 def _stays_in(path: Path, root: Path | None) -> bool:

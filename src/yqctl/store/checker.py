@@ -44,8 +44,9 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
     if policy is not None and org is not None:
         _check_escalation(policy, org, report)
     seen: dict[str, str] = {}
+    case_files: set[str] = set()  # a file with three problems is still one file checked
     for item in repo.iter_cases():
-        report.files += 1
+        case_files.add(item.path)
         if isinstance(item, Problem):
             report.problems.append(item)
             continue
@@ -54,6 +55,7 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
             report.warnings.extend(_future_times(item, now))
         if policy is not None:
             _check_level(item, policy, report)
+    report.files += len(case_files)
     if policy is not None and org is not None:
         _check_templates(repo, report)
     report.problems.sort()

@@ -31,6 +31,7 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _INT_OCT = re.compile(r"^0o[0-7]+$")
 _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_MAX_DIGITS = 4300  # sys.get_int_max_str_digits(): longer decimal ints cannot be converted
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( .*)?$", re.MULTILINE)
 
 
@@ -115,6 +116,8 @@ def parse(text: str, display: str) -> Document:
         doc.data = _Builder(doc).build(yaml.parse(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context == "while scanning a simple key" and exc.context_mark:
+            mark = exc.context_mark  # the key without its colon, not the next line libyaml reached
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         lines = text.split("\n")
         at = lines[line - 1][col - 1 : col] if line <= len(lines) else ""
@@ -245,7 +248,8 @@ def _resolve(event: yaml.ScalarEvent) -> Any:
     if value in _BOOLS:
         return _BOOLS[value]
     if _INT.match(value):
-        return int(value)
+        # beyond Python's limit int() raises ValueError; as text, validation says "应为整数" at it
+        return int(value) if len(value.lstrip("+-")) <= _MAX_DIGITS else value
     if _INT_OCT.match(value):
         return int(value[2:], 8)
     if _INT_HEX.match(value):

@@ -292,9 +292,9 @@ def test_malformed_yaml_names_the_line_and_column_in_chinese() -> None:
     assert problem.message.startswith("YAML 语法错误：")
 
 
-def test_missing_colon_is_explained() -> None:
+def test_missing_colon_is_explained_at_the_key_that_lacks_it() -> None:
     problem = refused("title: a\nsummary\nunit: b\n")
-    assert problem.line == 3
+    assert (problem.line, problem.col) == (2, 1)  # libyaml notices it on line 3
     assert "缺少冒号" in problem.message
 
 

@@ -98,4 +98,5 @@ def warn_unreadable(problems: list[Any]) -> None:
     err = console(stderr=True)
     for problem in problems:
         err.print(str(problem), markup=False)
-    err.print(f"[yellow]有 {len(problems)} 个文件无法读取，已跳过（运行 yqctl check 查看）[/]")
+    files = len({problem.path for problem in problems})  # a file may have several problems
+    err.print(f"[yellow]有 {files} 个文件无法读取，已跳过（运行 yqctl check 查看）[/]")

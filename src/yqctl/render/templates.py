@@ -1,9 +1,11 @@
 """Form and report templates: the repository's ``templates/`` first, then the built-in ones.
 
 A file in the repository overrides the built-in file of the same name, partials (``_*.j2``)
-included. Templates run in Jinja's sandbox with ``StrictUndefined``: a template can neither reach
-Python internals nor silently print nothing for a misspelt variable. Every failure becomes a
-``YqError`` naming the template file and line.
+included; a repository template that is a symlink leading out of the repository is refused (a
+report must not print ``/etc/passwd`` or a private key). Templates run in a limited Jinja sandbox
+(``render.sandbox``) with ``StrictUndefined``: a template can neither reach Python internals, nor
+exhaust memory or time, nor silently print nothing for a misspelt variable. Every failure becomes
+a ``YqError`` naming the template file and line.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
+    Environment,
     FileSystemLoader,
     StrictUndefined,
     Template,
@@ -27,11 +30,11 @@ from jinja2 import (
     nodes,
 )
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 from yqctl import resources
 from yqctl.errors import Problem, YqError
 from yqctl.render.filters import FILTERS, finalize
+from yqctl.render.sandbox import LimitedEnvironment, RenderTimeout, TemplateLimitError, time_limit
 
 TEXT_SUFFIXES = (".md.j2", ".html.j2")
 DOCX_SUFFIX = ".docx"
@@ -49,7 +52,10 @@ class TemplateSet:
         self.builtin = (builtin or resources.data_dir("templates")).resolve()
         self.repo_dir = self.repo_root / "templates" if self.repo_root is not None else None
         self.dirs = [d for d in (self.repo_dir, self.builtin) if d is not None]
-        self._env = _text_environment(self.dirs)
+        self._env = _text_environment(
+            [_Loader(d, self.repo_root if d == self.repo_dir else None) for d in self.dirs]
+        )
+        self._stopped: YqError | None = None  # a render ran out of time: the next ones would too
 
     # -- which files ----------------------------------------------------------------------------
 
@@ -67,6 +73,8 @@ class TemplateSet:
         for directory in self.dirs:
             candidate = directory / name
             if candidate.is_file():
+                if directory == self.repo_dir and not _stays_in(candidate, self.repo_root):
+                    raise self._outside(_OutsideRepository(candidate))
                 return candidate
         raise YqError(f"找不到模板 {name}：{self._looked_in()}")
 
@@ -106,10 +114,14 @@ class TemplateSet:
         if not name.endswith(TEXT_SUFFIXES):
             raise YqError(f"{name} 不是文本模板（应以 .md.j2 或 .html.j2 结尾）")
         origin = self.origin(name)
+        if self._stopped is not None:
+            raise self._stopped
+        self._env.start_render()
         try:
-            return self._env.get_template(name).render(context)
+            with time_limit():
+                return self._env.get_template(name).render(context)
         except Exception as exc:  # anything a template does wrong is the template's problem
-            raise self._text_error(exc, origin) from exc
+            raise self._stop_if_timed_out(exc, self._text_error(exc, origin)) from exc
 
     def render_docx(
         self, name: str, context: Mapping[str, Any], images: Mapping[str, bytes] | None = None
@@ -126,11 +138,17 @@ class TemplateSet:
         except Exception as exc:  # not a zip, or not a Word document inside
             problem = Problem(self.display(origin), 0, 0, f"不是有效的 Word（.docx）文件：{exc}")
             raise YqError(str(problem), [problem]) from exc
+        if self._stopped is not None:
+            raise self._stopped
         env = _DocxEnvironment()
         try:
-            template.render(_with_inline_images(template, context, images), env, autoescape=True)
+            with time_limit():
+                template.render(
+                    _with_inline_images(template, context, images), env, autoescape=True
+                )
         except Exception as exc:
-            raise self._docx_error(exc, origin, template, env) from exc
+            error = self._docx_error(exc, origin, template, env)
+            raise self._stop_if_timed_out(exc, error) from exc
         buffer = io.BytesIO()
         template.save(buffer)
         return buffer.getvalue()
@@ -143,7 +161,18 @@ class TemplateSet:
             return f"已查找{builtin}"
         return f"已查找仓库的 {self.display(self.repo_dir)}/ 和{builtin}"
 
+    def _stop_if_timed_out(self, exc: Exception, error: YqError) -> YqError:
+        if isinstance(exc, RenderTimeout):
+            self._stopped = error
+        return error
+
+    def _outside(self, exc: _OutsideRepository) -> YqError:
+        problem = Problem(self.display(exc.path), 0, 0, str(exc))
+        return YqError(str(problem), [problem])
+
     def _text_error(self, exc: Exception, origin: Path) -> YqError:
+        if isinstance(exc, _OutsideRepository):  # the link itself is at fault, not who includes it
+            return self._outside(exc)
         path, line = _locate(exc, self.dirs) or (origin, 0)
         problem = Problem(self.display(path), line, 0, f"模板错误：{describe(exc)}")
         return YqError(str(problem), [problem])
@@ -172,8 +201,12 @@ def template_name(stem: str, fmt: str) -> str:
 
 def describe(exc: BaseException) -> str:
     """A Chinese sentence for what went wrong inside a template."""
+    if isinstance(exc, _NotUtf8):
+        return "模板文件不是 UTF-8 编码"
     if isinstance(exc, TemplateSyntaxError):
         return f"语法错误：{exc.message}"
+    if isinstance(exc, TemplateLimitError):
+        return f"超出模板的资源限制：{exc}"
     if isinstance(exc, SecurityError):
         return f"沙箱拒绝了不安全的访问（{exc}）"
     if isinstance(exc, UndefinedError):
@@ -208,7 +241,7 @@ def _undefined(message: str) -> str:
 # -- environments -------------------------------------------------------------------------------
 
 
-def _configure(env: SandboxedEnvironment) -> SandboxedEnvironment:
+def _configure(env: LimitedEnvironment) -> LimitedEnvironment:
     env.filters.update(FILTERS)
     return env
 
@@ -218,10 +251,47 @@ def _autoescape(name: str | None) -> bool:
     return name is not None and name.endswith((".html.j2", ".htm.j2", ".xml.j2"))
 
 
-def _text_environment(dirs: list[Path]) -> SandboxedEnvironment:
-    loader = ChoiceLoader([FileSystemLoader(str(d), encoding="utf-8") for d in dirs])
+class _NotUtf8(TemplateSyntaxError):
+    """A template file that is not UTF-8: located at the line of its first bad byte."""
+
+
+class _Loader(FileSystemLoader):
+    """Templates of one directory; with ``inside``, none may resolve outside that directory."""
+
+    def __init__(self, directory: Path, inside: Path | None) -> None:
+        super().__init__(str(directory), encoding="utf-8")
+        self.inside = inside
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            path = Path(self.searchpath[0]) / template
+            line = exc.object[: exc.start].count(b"\n") + 1
+            raise _NotUtf8("not UTF-8", line, template, str(path)) from None
+        if self.inside is not None and not _stays_in(Path(filename), self.inside):
+            raise _OutsideRepository(Path(filename))
+        return source, filename, uptodate
+
+
+class _OutsideRepository(SecurityError):
+    """A repository template (a partial, say) that is a symlink leading out of the repository."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"模板文件是指向仓库之外的符号链接（{path.resolve()}），已拒绝")
+        self.path = path
+
+
+def _stays_in(path: Path, root: Path | None) -> bool:
+    return root is None or path.resolve().is_relative_to(root)
+
+
+def _text_environment(loaders: list[_Loader]) -> LimitedEnvironment:
+    loader = ChoiceLoader(loaders)
     return _configure(
-        SandboxedEnvironment(
+        LimitedEnvironment(
             loader=loader,
             autoescape=_autoescape,
             undefined=StrictUndefined,
@@ -233,7 +303,7 @@ def _text_environment(dirs: list[Path]) -> SandboxedEnvironment:
     )
 
 
-class _DocxEnvironment(SandboxedEnvironment):
+class _DocxEnvironment(LimitedEnvironment):
     """docxtpl compiles each XML part with ``from_string``: remember the source for error reports."""
 
     def __init__(self) -> None:

@@ -47,8 +47,9 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
     if policy is not None and org is not None:
         _check_escalation(policy, org, report)
     seen: dict[str, str] = {}
+    case_files: set[str] = set()  # a file with three problems is still one file checked
     for item in repo.iter_cases():
-        report.files += 1
+        case_files.add(item.path)
         if isinstance(item, Problem):
             report.problems.append(item)
             continue
@@ -57,6 +58,7 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
             report.warnings.extend(_future_times(item, now))
         if policy is not None:
             _check_level(item, policy, report)
+    report.files += len(case_files)
     if policy is not None and org is not None:
         _check_templates(repo, report)
     report.warnings.extend(_leftover_warnings(repo, time.time()))
@@ -144,7 +146,7 @@ def _check_config(repo: Repo, report: Report) -> None:
 
 def _check_policies(repo: Repo, report: Report) -> Policy | None:
     """Every file in ``policies/`` by its kind, then the policy that yq.yaml names."""
-    from yqctl.store.policies import CALENDAR_NAME, TYPES_NAME, load_policy
+    from yqctl.store.policies import CALENDAR_NAME, TYPES_NAME, PolicyNotFound, load_policy
     from yqctl.store.repo import POLICIES_DIR
 
     name = _configured_policy(repo)  # None: yq.yaml itself is broken, reported above
@@ -167,9 +169,12 @@ def _check_policies(repo: Repo, report: Report) -> Policy | None:
     report.files += 1
     try:
         return load_policy(repo.root, name).policy
+    except PolicyNotFound as exc:  # the mistake is in yq.yaml: point at its `policy:`
+        config = yamlio.load(repo.root / CONFIG_FILE, CONFIG_FILE)
+        report.problems.append(config.problem(("policy",), f"policy: {exc.message}"))
     except YqError as exc:
         report.problems.extend(_problems(exc, f"{POLICIES_DIR}/{name}.yaml"))
-        return None
+    return None
 
 
 def _configured_policy(repo: Repo) -> str | None:

@@ -35,6 +35,10 @@ class LoadedPolicy:
         return self.sha256[:12]
 
 
+class PolicyNotFound(YqError):
+    """yq.yaml names a policy that is neither in ``policies/`` nor built in."""
+
+
 def policy_file(root: Path, name: str) -> tuple[Path, str]:
     """Where policy ``name`` is read from: the repository's copy first, then the built-in one."""
     local = inside(root, f"{POLICIES_DIR}/{name}.yaml", what="策略文件")
@@ -43,7 +47,7 @@ def policy_file(root: Path, name: str) -> tuple[Path, str]:
     builtin = data_dir("policies") / f"{name}.yaml"
     if builtin.is_file():
         return builtin, f"(内置) {name}.yaml"
-    raise YqError(
+    raise PolicyNotFound(
         f"找不到策略 {name!r}：{POLICIES_DIR}/{name}.yaml 不存在，也不是内置策略"
         "（university、middle-school）；请检查 yq.yaml 的 policy"
     )
@@ -52,9 +56,11 @@ def policy_file(root: Path, name: str) -> tuple[Path, str]:
 def load_policy(root: Path, name: str) -> LoadedPolicy:
     path, display = policy_file(root, name)
     text = yamlio.read_text(path, display)
-    policy = validate(Policy, yamlio.parse(text, display))
+    doc = yamlio.parse(text, display)
+    policy = validate(Policy, doc)
     if policy.id != name:
-        raise YqError(f"{display}: 策略文件的 id 为 {policy.id!r}，与文件名 {name!r} 不一致")
+        message = f"id: 策略文件的 id 为 {policy.id!r}，与文件名 {name!r} 不一致"
+        raise YqError("", [doc.problem(("id",), message)])
     return LoadedPolicy(policy, display, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 

@@ -56,7 +56,10 @@ def problems_of(model: type[BaseModel], doc: Document, exc: ValidationError) -> 
 def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:
     loc = _real_loc(doc.data, error["loc"])
     kind = error["type"]
-    where = _dotted(loc)
+    on_key = bool(loc) and loc[-1] == "[key]"  # a mapping key of the wrong type: point at the key
+    if on_key:
+        loc = loc[:-1]
+    where = _dotted(loc) + (" 的键" if on_key else "")
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else ""
         hint = _suggest(model, loc)
@@ -79,8 +82,13 @@ def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:
         message = f"取值无效（{error['msg']}）"
     shown = error.get("input")
     if kind in _MESSAGES and isinstance(shown, str | int | float | bool) and kind != "missing":
-        message += f"，实际为 {shown!r}"
-    return doc.problem(loc, f"{where}: {message}" if where else message)
+        message += f"，实际为 {_shorten(repr(shown))}"
+    return doc.problem(loc, f"{where}: {message}" if where else message, key=on_key)
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """A wrong value as the message shows it: a 900 KB title or a 5000-digit number is cut."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…（共 {len(text)} 个字符）"
 
 
 def _real_loc(data: Any, loc: tuple[Any, ...]) -> Loc:

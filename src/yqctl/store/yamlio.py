@@ -31,6 +31,7 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _INT_OCT = re.compile(r"^0o[0-7]+$")
 _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_MAX_DIGITS = 4300  # sys.get_int_max_str_digits(): longer decimal ints cannot be converted
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( .*)?$", re.MULTILINE)
 
 
@@ -187,6 +188,8 @@ def _parse_marked(text: str, display: str) -> Document:
         data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context == "while scanning a simple key" and exc.context_mark:
+            mark = exc.context_mark  # the key without its colon, not the next line libyaml reached
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         lines = text.split("\n")
         at = lines[line - 1][col - 1 : col] if line <= len(lines) else ""
@@ -383,7 +386,8 @@ def _resolve_plain(value: str) -> Any:
     if value in _BOOLS:
         return _BOOLS[value]
     if _INT.match(value):
-        return int(value)
+        # beyond Python's limit int() raises ValueError; as text, validation says "应为整数" at it
+        return int(value) if len(value.lstrip("+-")) <= _MAX_DIGITS else value
     if _INT_OCT.match(value):
         return int(value[2:], 8)
     if _INT_HEX.match(value):
@@ -395,11 +399,28 @@ def _resolve_plain(value: str) -> Any:
 
 _EXPLAINED = {
     "mapping values are not allowed here": "此处不能出现“键: 值”（值里有冒号时请加引号，或检查缩进）",
+    # libyaml (the C parser) says "in this context" where PyYAML's Python parser says "here"
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”（值里有冒号时请加引号，或检查缩进）",
     "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
     "could not find expected ':'": "缺少冒号“:”",
     "found undefined alias": "未定义的别名",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
     "exceeded maximum nesting depth": "嵌套过深",
+    "did not find expected key": "此处应为“键: 值”（缩进没有对齐，或多了不属于任何键的内容？）",
+    "did not find expected <document start>": "文件内容已结束，此处却还有内容（缩进不对或多了一行？）",
+    "did not find expected ',' or ']'": "方括号列表 [...] 中此处应为“,”或“]”（括号未闭合？）",
+    "did not find expected ',' or '}'": "花括号映射 {...} 中此处应为“,”或“}”（括号未闭合？）",
+    "did not find expected comment or line break": "此处应为注释或换行（值后面多了内容？）",
+    "did not find expected node content": "此处缺少值",
+    "did not find expected '-' indicator": "此处应为以“- ”开头的列表项（检查缩进）",
+    "did not find expected whitespace or line break": "此处应为空格或换行",
+    "block sequence entries are not allowed in this context": "此处不能出现列表项“- ”（检查缩进）",
+    "found unexpected document indicator": "此处不能出现文档标记 --- 或 ...",
+    "found unknown escape character": "双引号文本中有无效的转义（反斜杠 \\ 请写成 \\\\，或改用单引号）",
+    "found an indentation indicator equal to 0": "块文本的缩进指示不能为 0",
+    "found duplicate %YAML directive": "重复的 %YAML 指令",
+    "found character that cannot start any token": "此处的字符不能作为值的开头（如 @ 或 `，请给值加引号）",
+    "found undefined tag handle": "未定义的标签前缀",
 }
 
 

@@ -362,10 +362,10 @@ def place(root: Path, expect: Expect) -> None:
 
 
 def files_of(root: Path) -> dict[str, str]:
-    """Every file's hash (a symlink by its target), .git aside: to prove nothing changed."""
+    """Every file's hash (a symlink by its target), .git and the local cache .yqctl aside: to prove nothing changed."""
     files = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d != ".git"]
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".yqctl")]
         for name in (*filenames, *(d for d in dirnames if os.path.islink(Path(dirpath, d)))):
             path = Path(dirpath, name)
             relative = path.relative_to(root).as_posix()

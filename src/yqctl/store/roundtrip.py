@@ -7,6 +7,7 @@ round-trip loader never constructs anything but maps, lists and scalars.
 from __future__ import annotations
 
 import io
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,9 @@ def _represent_datetime(representer: RoundTripRepresenter, value: datetime) -> A
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a user's long Chinese lines
+    # never fold a long line: a folded plain scalar loses the double spaces at the fold, and a
+    # title of thousands of characters is still one line to its author
+    yaml.width = sys.maxsize
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(datetime, _represent_datetime)
     # the same object used twice must be written twice, not as an anchor our reader refuses

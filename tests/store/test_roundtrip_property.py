@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +35,7 @@ PROPERTY = settings(
 
 # --- strategies -------------------------------------------------------------------------------
 
-SPECIAL = list(": #-'\"!&*?|>%@`{}[],\\~=<")
+SPECIAL = [*": #-'\"!&*?|>%@`{}[],\\~=<\t", "\x85", "\u2028", "\u2029"]  # NEL, LS, PS break lines
 CHINESE = list("网传某学院食堂饭菜出现异物学生家长微博发帖称，。：；“”（）、《》【】——…")
 LETTERS = st.characters(
     codec="utf-8",
@@ -253,3 +254,31 @@ def test_a_title_longer_than_any_line_width_is_not_folded() -> None:
     text = render_new_case(fields)
     assert load(text).title == title
     assert len(text.splitlines()) == 2 * len(fields)  # one comment and one line per field
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "网传\x85某学院",  # NEL (pasted from a web page): written raw, it was read back as a space
+        "网传\u2028某学院\u2029",  # LINE / PARAGRAPH SEPARATOR: raw, they shift every line number
+        "\t第一行以 Tab 开头\n第二行",  # a `|` block whose first line starts with a Tab: unreadable
+        "\n\n\t空行之后以 Tab 开头\n",
+    ],
+    ids=["nel", "line-separators", "tab-first-line", "tab-after-blank-lines"],
+)
+def test_text_that_a_block_or_a_raw_line_break_would_change_is_written_escaped(
+    summary: str,
+) -> None:
+    fields = {
+        "version": 1,
+        "id": "YQ-20261124-7KQ2",
+        "title": "网传某学院",
+        "discovered_at": datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=8))),
+        "unit": "后勤处",
+        "category": "inquiry",
+        "summary": summary,
+    }
+    text = render_new_case(fields)
+    assert not any(ch in text for ch in "\x85\u2028\u2029")
+    expected = summary + "\n" if "\n" in summary and not summary.endswith("\n") else summary
+    assert load(text).summary == expected

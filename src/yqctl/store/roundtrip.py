@@ -7,14 +7,19 @@ round-trip loader never constructs anything but maps, lists and scalars.
 from __future__ import annotations
 
 import io
+import sys
 from datetime import datetime
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
+
+# YAML 1.1 (libyaml) also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR: pasted
+# from a web page into a title, a raw NEL would be read back as a space
+_OTHER_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def _represent_datetime(representer: RoundTripRepresenter, value: datetime) -> Any:
@@ -25,7 +30,9 @@ def _represent_datetime(representer: RoundTripRepresenter, value: datetime) -> A
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a user's long Chinese lines
+    # never fold a long line: a folded plain scalar loses the double spaces at the fold, and a
+    # title of thousands of characters is still one line to its author
+    yaml.width = sys.maxsize
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(datetime, _represent_datetime)
     # the same object used twice must be written twice, not as an anchor our reader refuses
@@ -54,9 +61,16 @@ def to_node(value: Any) -> Any:
         return node
     if isinstance(value, list):
         return CommentedSeq(to_node(item) for item in value)
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value if value.endswith("\n") else value + "\n")
-    return value
+    if not isinstance(value, str):
+        return value
+    if "\n" in value and not value.endswith("\n"):
+        value += "\n"  # a block of text ends with a line break, however it is written
+    if any(ch in value for ch in _OTHER_LINE_BREAKS):
+        return DoubleQuotedScalarString(value)  # escaped: written raw, they would be line breaks
+    if "\n" in value and value.lstrip("\n").startswith("\t"):
+        # a `|` block takes its indentation from its first line: a Tab there cannot be read back
+        return DoubleQuotedScalarString(value)
+    return LiteralScalarString(value) if "\n" in value else value
 
 
 def append(seq: CommentedSeq, value: Any) -> None:

@@ -153,7 +153,7 @@ def test_files_younger_than_the_racy_window_are_read_again_until_they_are_older(
         reads.append(path.name)
         return Read(data={"id": path.stem})
 
-    index = CaseIndex(tmp_path, "test")
+    index = CaseIndex(tmp_path, "cases", "test")
     index.entries(read)
     index.entries(read)
     assert len(reads) == 4  # just written: not trusted, read both times

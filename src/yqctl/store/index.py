@@ -73,8 +73,9 @@ class Read:
 class CaseIndex:
     """The index of one repository's case files."""
 
-    def __init__(self, root: Path, code_fingerprint: str) -> None:
+    def __init__(self, root: Path, cases_dir: str, code_fingerprint: str) -> None:
         self.root = root
+        self.cases_dir = cases_dir
         self.code = code_fingerprint
         self.path = root / CACHE_DIR / DB_NAME
         self._db: sqlite3.Connection | None = None
@@ -90,7 +91,7 @@ class CaseIndex:
         them); a case with none under the context (a closed one) is left out altogether.
         """
         started = time.time_ns()
-        on_disk = scan(self.root)
+        on_disk = scan(self.root, self.cases_dir)
         stored = self._query("SELECT path, stat FROM files")
         known: dict[str, StatKey] = dict(stored)
         stale = [(path, key) for path, key in on_disk if known.get(path) != key]
@@ -277,28 +278,34 @@ def ensure_cache_dir(root: Path) -> Path:
     return folder
 
 
-def scan(root: Path) -> list[tuple[str, StatKey]]:
-    """Every ``cases/**/*.yaml`` (hidden and temporary files skipped), sorted, with its stat key."""
-    found: list[tuple[str, StatKey]] = []
-    base = root / "cases"
-    if base.is_dir():
-        _scan_dir(str(base), "cases", found)
+def scan(root: Path, cases_dir: str) -> list[tuple[str, StatKey]]:
+    """Every case file (see ``case_files``), sorted, with its stat key."""
+    found = []
+    for relative, entry in case_files(root, cases_dir):
+        st = entry.stat(follow_symlinks=False)
+        found.append((relative, f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"))
     found.sort()
     return found
 
 
-def _scan_dir(folder: str, relative: str, found: list[tuple[str, StatKey]]) -> None:
+def case_files(root: Path, cases_dir: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every ``<cases_dir>/**/*.yaml`` (hidden and temporary files skipped), unsorted, by its
+    path relative to ``root``."""
+    base = root / cases_dir
+    if base.is_dir():
+        yield from _walk_cases(str(base), cases_dir)
+
+
+def _walk_cases(folder: str, relative: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                _scan_dir(entry.path, f"{relative}/{name}", found)
+                yield from _walk_cases(entry.path, f"{relative}/{name}")
             elif name.endswith((".yaml", ".yml")):
-                st = entry.stat(follow_symlinks=False)
-                key = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-                found.append((f"{relative}/{name}", key))
+                yield f"{relative}/{name}", entry
 
 
 def _racy(key: StatKey, started_ns: int) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -122,18 +121,9 @@ class Repo:
 
     def case_files(self) -> list[Path]:
         """Every ``cases/<YYYY>/*.yaml`` file, sorted (hidden and temporary files skipped)."""
-        base = self.root / CASES_DIR
-        if not base.is_dir():
-            return []
-        found: list[Path] = []
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            found.extend(
-                Path(dirpath) / name
-                for name in sorted(filenames)
-                if name.endswith((".yaml", ".yml")) and not name.startswith(".")
-            )
-        return found
+        from yqctl.store.index import case_files
+
+        return [self.root / relative for relative, _ in sorted(case_files(self.root, CASES_DIR))]
 
     def read_case_file(self, path: Path) -> LoadedCase:
         from yqctl.core.case import Case, case_relpath
@@ -165,7 +155,7 @@ class Repo:
         from yqctl.store.index import CaseIndex, code_fingerprint
 
         package = Path(yqctl.__file__).parent
-        return CaseIndex(self.root, code_fingerprint(yqctl.__version__, package))
+        return CaseIndex(self.root, CASES_DIR, code_fingerprint(yqctl.__version__, package))
 
     def iter_cases(self) -> Iterator[LoadedCase | Problem]:
         """Every case file (through the case index), or the problems that make it unreadable."""

@@ -84,7 +84,13 @@ def yqctl_command() -> list[str]:
 
 
 def bench_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YQCTL_")}
+    # PYTHONDONTWRITEBYTECODE (set on some CI machines) would make every run compile yqctl from
+    # source, as no installed user's does: pip writes the bytecode, and so do the warm-up runs
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("YQCTL_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update({"YQCTL_NOW": NOW, "COLUMNS": "120", "PYTHONIOENCODING": "utf-8"})
     return env
 

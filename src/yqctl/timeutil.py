@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from dateutil import parser as dateparser
-
 from yqctl.errors import UsageError
 
 
@@ -14,6 +12,8 @@ def parse_time(text: str, zone: tzinfo, *, what: str = "时间") -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
+        from dateutil import parser as dateparser  # the ISO forms fromisoformat lacks; rare
+
         try:
             value = dateparser.isoparse(text.strip())
         except (ValueError, OverflowError):

@@ -7,10 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
-from pydantic_core import PydanticCustomError
 
 from tests.core.policy_helpers import CALENDAR, ZONE, load_yaml, t
-from yqctl.core.durations import Duration, DurationKind, due_at, parse_duration, parse_span
+from yqctl.core.durations import (
+    Duration,
+    DurationError,
+    DurationKind,
+    due_at,
+    parse_duration,
+    parse_span,
+)
 from yqctl.core.workdays import CalendarFile, WorkCalendar
 from yqctl.errors import UsageError, YqError
 
@@ -40,7 +46,7 @@ def test_spellings(text: str, kind: DurationKind, amount: int, label: str) -> No
     "text", ["", "2", "2 h", "2d", "0h", "0wd", "400wd", "h", "soon", "-1h", 2, None]
 )
 def test_bad_spellings_are_refused_in_chinese(text: object) -> None:
-    with pytest.raises(PydanticCustomError, match="时限"):
+    with pytest.raises(DurationError, match="时限"):
         parse_duration(text)
 
 

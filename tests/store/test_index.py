@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NOW, Runner, git
-from yqctl.store.index import CACHE_DIR, DB_NAME, RACY_NS
+from yqctl.store.index import CACHE_DIR, DB_NAME, RACY_NS, CaseIndex, Read
 
 pytestmark = pytest.mark.usefixtures("git_available")
 
@@ -164,3 +164,99 @@ def test_files_younger_than_the_racy_window_are_read_again_until_they_are_older(
     entries = index.entries(read)
     assert len(reads) == 2  # read once more, then served from the index
     assert {e.data["id"] for e in entries} == {"YQ-20261124-AAAA", "YQ-20261124-BBBB"}
+
+
+# --- git vouching for tracked files -------------------------------------------------------------
+
+
+class Reads:
+    """A ``read`` callback that records which files it read, with their git object ids."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def __call__(self, path: Path) -> Read:
+        from yqctl.store.gitview import blob_id
+
+        self.names.append(path.name)
+        raw = path.read_bytes()
+        return Read(data={"text": raw.decode()}, oid=blob_id(raw))
+
+    def take(self) -> list[str]:
+        names, self.names = sorted(self.names), []
+        return names
+
+
+def committed_cases(root: Path, *names: str) -> Path:
+    folder = root / "cases" / "2026"
+    folder.mkdir(parents=True)
+    git(root, "init", "-q")
+    an_hour_ago = time.time_ns() - 3600 * 10**9  # not "racily clean" for git: stat decides
+    for name in names:
+        (folder / name).write_text(f"title: {name}\n", "utf-8")
+        os.utime(folder / name, ns=(an_hour_ago, an_hour_ago))
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "cases")
+    return folder
+
+
+def texts(index: CaseIndex, read: Reads) -> dict[str, str]:
+    return {Path(e.path).name: e.data["text"] for e in index.entries(read)}
+
+
+def test_git_vouches_for_committed_files_so_none_is_read_twice(tmp_path: Path) -> None:
+    committed_cases(tmp_path, "A.yaml", "B.yaml")
+    read = Reads()
+    with_git = CaseIndex(tmp_path, "cases", "test")
+    texts(with_git, read)
+    assert read.take() == ["A.yaml", "B.yaml"]
+    texts(with_git, read)  # just written, yet trusted: git checked them, and their ids match
+    assert read.take() == []
+    without_git = CaseIndex(tmp_path / "elsewhere", "cases", "test", use_git=False)
+    shutil.copytree(tmp_path / "cases", tmp_path / "elsewhere" / "cases")
+    texts(without_git, read)
+    texts(without_git, read)
+    assert read.take() == ["A.yaml", "A.yaml", "B.yaml", "B.yaml"]  # racy: stat alone can't
+
+
+def test_with_git_every_kind_of_change_is_seen(tmp_path: Path) -> None:
+    folder = committed_cases(tmp_path, "A.yaml", "B.yaml", "C.yaml", "D.yaml")
+    index, read = CaseIndex(tmp_path, "cases", "test"), Reads()
+    texts(index, read)
+    read.take()
+    # git compares whole seconds of ctime: an edit that restores the mtime within the second
+    # git recorded the file in would pass `git status` too. A second later, the ctime tells.
+    time.sleep(1.05)
+    before = (folder / "A.yaml").stat()
+    (folder / "A.yaml").write_text("title: A.yamX\n", "utf-8")  # in place, same size
+    os.utime(folder / "A.yaml", ns=(before.st_atime_ns, before.st_mtime_ns))
+    (folder / "B.yaml").unlink()
+    (folder / "E.yaml").write_text("title: new\n", "utf-8")  # untracked
+    (folder / "C.yaml").write_text("title: staged\n", "utf-8")
+    git(tmp_path, "add", "cases/2026/C.yaml")  # staged, not committed
+    (tmp_path / ".gitignore").write_text("cases/2026/F.yaml\n", "utf-8")
+    (folder / "F.yaml").write_text("title: ignored by git, not by yqctl\n", "utf-8")
+    found = texts(index, read)
+    assert found == {
+        "A.yaml": "title: A.yamX\n",
+        "C.yaml": "title: staged\n",
+        "D.yaml": "title: D.yaml\n",
+        "E.yaml": "title: new\n",
+        "F.yaml": "title: ignored by git, not by yqctl\n",
+    }
+    assert read.take() == ["A.yaml", "C.yaml", "E.yaml", "F.yaml"]  # D was not read again
+    assert texts(index, read) == found
+
+
+def test_a_change_after_git_last_vouched_is_seen(tmp_path: Path) -> None:
+    """The fast path (git's staged listing unchanged): only the files git can't vouch for."""
+    folder = committed_cases(tmp_path, "A.yaml", "B.yaml")
+    index, read = CaseIndex(tmp_path, "cases", "test"), Reads()
+    texts(index, read)
+    (folder / "A.yaml").write_text("title: edited\n", "utf-8")
+    assert texts(index, read)["A.yaml"] == "title: edited\n"
+    (folder / "A.yaml").write_text("title: edited again\n", "utf-8")
+    assert texts(index, read)["A.yaml"] == "title: edited again\n"
+    git(tmp_path, "checkout", "--", "cases/2026/A.yaml")  # back to the committed text
+    (folder / "B.yaml").unlink()
+    assert texts(index, read) == {"A.yaml": "title: A.yaml\n"}

@@ -1,7 +1,5 @@
 """``yqctl act``: append what was done to a case's timeline (closes deadlines)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """``yqctl check``: validate every file; each problem as ``path:line:col: message``; exit 1 if any."""
 
-from __future__ import annotations
-
 import typer
 
 from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now

@@ -57,7 +57,7 @@ def open_repo(repo: Path | None, *, commit: bool = False) -> Repo:
 
 def resolve_now(now: str | None, repo: Repo) -> datetime:
     """The one place that reads the clock; ``--now`` / ``YQCTL_NOW`` fix it."""
-    zone = repo.config.zone
+    zone = repo.zone
     if now:
         from yqctl.timeutil import parse_time
 

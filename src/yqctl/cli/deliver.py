@@ -4,8 +4,6 @@ Text formats go to standard output unless ``-o`` is given; Word and PDF are file
 ``-o`` they are written to the current directory under the document's own name.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -39,7 +37,7 @@ OutputOpt = Annotated[
 
 
 def deliver(
-    store: Repo, document: Document, fmt: str | None, output: Path | None, as_json: bool
+    store: "Repo", document: "Document", fmt: str | None, output: Path | None, as_json: bool
 ) -> None:
     """Print ``--json``, or render in the chosen format and write or print it."""
     from yqctl.render.documents import render

@@ -1,7 +1,5 @@
 """``yqctl due``: every open deadline of every open case, overdue first."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,7 +8,6 @@ from yqctl.cli.common import (
     JsonOpt,
     NowOpt,
     RepoOpt,
-    console,
     emit_json,
     open_repo,
     resolve_now,
@@ -20,9 +17,12 @@ from yqctl.cli.common import (
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from yqctl.cli.table import Cell
     from yqctl.core.due import DeadlineState, DueItem
     from yqctl.store.repo import Repo
 
+HEADERS = ("状态", "到期", "编号", "级别", "涉事单位", "事项", "条款", "标题")
+UNGRADED_TODO = "尚未定级：yqctl grade"
 STYLES = {
     "overdue": "bold red",
     "due_soon": "yellow",
@@ -53,7 +53,7 @@ def due(
     store = open_repo(repo)
     moment = resolve_now(now, store)
     span = parse_span(within) if within else None
-    entries, problems = store.due_entries()
+    entries, problems = store.due_entries(met=show_all)
     warn_unreadable(problems)
     items = due_items(
         entries,
@@ -72,8 +72,8 @@ def due(
         raise typer.Exit(1)  # an unreadable case may hide a missed deadline
 
 
-def status_text(state: DeadlineState) -> str:
-    """``已超时 2小时10分`` etc., styled for the terminal."""
+def status_label(state: "DeadlineState") -> tuple[str, str]:
+    """``已超时 2小时10分钟`` etc. and its terminal style."""
     from yqctl.core.due import STATUS_LABELS
     from yqctl.core.durations import minutes_label
 
@@ -82,18 +82,23 @@ def status_text(state: DeadlineState) -> str:
         text += f" {minutes_label(state.overdue_by_minutes)}"
     if state.late_by_minutes:
         text += f" {minutes_label(state.late_by_minutes)}"
-    style = STYLES[state.status.value]
+    return text, STYLES[state.status.value]
+
+
+def status_text(state: "DeadlineState") -> str:
+    """:func:`status_label` as rich markup (for the tables of ``grade`` and ``show``)."""
+    text, style = status_label(state)
     return f"[{style}]{text}[/]" if style else text
 
 
-def deadline_table(states: list[DeadlineState], store: Repo) -> Table:
+def deadline_table(states: "list[DeadlineState]", store: "Repo") -> "Table":
     """One case's deadlines (for ``grade`` and ``show``): what, clause, due, state, how it closes."""
     from rich.markup import escape
     from rich.table import Table
 
     from yqctl.timeutil import format_time
 
-    zone = store.config.zone
+    zone = store.zone
     table = Table(title="处置时限", title_justify="left")
     for column in ("事项", "条款", "时限", "状态", "完成于", "完成方式"):
         table.add_column(column)
@@ -110,50 +115,52 @@ def deadline_table(states: list[DeadlineState], store: Repo) -> Table:
     return table
 
 
-def _print(items: list[DueItem], store: Repo) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+def _print(items: list["DueItem"], store: "Repo") -> None:
+    import sys
 
+    from yqctl.cli.table import paint, render, use_color
     from yqctl.timeutil import format_time
 
-    zone = store.config.zone
-    out = console()
     if not items:
-        out.print("没有未完成的处置时限。")
+        sys.stdout.write("没有未完成的处置时限。\n")
         return
-    table = Table(title=f"处置时限 {len(items)} 项", title_justify="left")
-    for column in ("状态", "到期", "编号", "级别", "涉事单位", "事项", "条款", "标题"):
-        table.add_column(column, no_wrap=column in ("到期", "编号"))
+    zone = store.zone
+    color = use_color(sys.stdout)
+    rows: list[list[Cell]] = []
     for item in items:
         state = item.state
         if state is None:
-            row = [
-                "[bold]待定级[/]",
-                "",
-                item.case_id,
-                "待定级",
-                item.unit,
-                "尚未定级：yqctl grade",
-                "",
-                item.title,
-            ]
-        else:
-            deadline = state.deadline
-            when = format_time(deadline.due, zone) if deadline.due else "办结前"
-            if state.met_at is not None:
-                when = f"{when}（{format_time(state.met_at, zone)} 完成）"
-            row = [
-                status_text(state),
+            rows.append(
+                [
+                    ("待定级", "bold"),
+                    "",
+                    item.case_id,
+                    "待定级",
+                    item.unit,
+                    UNGRADED_TODO,
+                    "",
+                    item.title,
+                ]
+            )
+            continue
+        deadline = state.deadline
+        when = format_time(deadline.due, zone) if deadline.due else "办结前"
+        if state.met_at is not None:
+            when = f"{when}（{format_time(state.met_at, zone)} 完成）"
+        rows.append(
+            [
+                status_label(state),
                 when,
                 item.case_id,
                 item.level_name,
-                escape(item.unit),
-                escape(deadline.title),
+                item.unit,
+                deadline.title,
                 deadline.clause,
-                escape(item.title),
+                item.title,
             ]
-        table.add_row(*row)
-    out.print(table)
+        )
+    sys.stdout.write(f"处置时限 {len(items)} 项\n")
+    sys.stdout.write(render(HEADERS, rows, color=color))
     overdue = sum(1 for i in items if i.state and i.state.status.value == "overdue")
     if overdue:
-        out.print(f"[bold red]{overdue} 项已超时[/]")
+        sys.stdout.write(paint(f"{overdue} 项已超时", "bold red", color=color) + "\n")

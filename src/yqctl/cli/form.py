@@ -1,7 +1,5 @@
 """``yqctl form``: fill in 附件3《舆情处置情况登记表》 or 附件4《舆情处置意见表》 from a case."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -48,7 +46,7 @@ def form(
     deliver(store, form_document(store, loaded.case, FormKind(kind), moment), fmt, output, as_json)
 
 
-def _warn_if_not_required(store: Repo, loaded: LoadedCase, kind: FormKind) -> None:
+def _warn_if_not_required(store: "Repo", loaded: "LoadedCase", kind: "FormKind") -> None:
     """The policy says which level needs which form; filling another is allowed, but said."""
     from yqctl.core.deadlines import deadlines
     from yqctl.core.enums import Action

@@ -1,7 +1,5 @@
 """``yqctl grade``: apply the policy to a case; record the level, who to tell, what is due."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -78,8 +76,8 @@ def grade(
 
 
 def _assess(
-    store: Repo, case_id: str, level: int | None, reason: str | None
-) -> tuple[LoadedCase, GradeResult]:
+    store: "Repo", case_id: str, level: int | None, reason: str | None
+) -> "tuple[LoadedCase, GradeResult]":
     """The case as it is now and the level the policy (or the override) gives it."""
     from yqctl.core.grading import grade as run_grade
 
@@ -89,7 +87,7 @@ def _assess(
 
 
 def _record(
-    store: Repo, case_id: str, result: GradeResult, at: Any, by: str | None, policy_hash: str
+    store: "Repo", case_id: str, result: "GradeResult", at: Any, by: str | None, policy_hash: str
 ) -> None:
     """Write level, the grading entry, status and a ``graded`` timeline entry, validated."""
     from ruamel.yaml.comments import CommentedMap
@@ -121,9 +119,9 @@ def _record(
 
 def _json(
     case_id: str,
-    result: GradeResult,
-    notify: list[Notify],
-    states: list[DeadlineState],
+    result: "GradeResult",
+    notify: "list[Notify]",
+    states: "list[DeadlineState]",
     dry_run: bool,
 ) -> dict[str, Any]:
     return {
@@ -137,11 +135,11 @@ def _json(
 
 def _print(
     case_id: str,
-    result: GradeResult,
-    notify: list[Notify],
-    states: list[DeadlineState],
+    result: "GradeResult",
+    notify: "list[Notify]",
+    states: "list[DeadlineState]",
     dry_run: bool,
-    store: Repo,
+    store: "Repo",
 ) -> None:
     from rich.markup import escape
     from rich.table import Table

@@ -1,7 +1,5 @@
 """``yqctl history``: a case's audit trail from git, field by field."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated, Any
 

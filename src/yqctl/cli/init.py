@@ -1,7 +1,5 @@
 """``yqctl init``: create a case repository (yq.yaml, org.yaml, policies, folders, git)."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``yqctl list``: the cases, filtered."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -67,14 +65,14 @@ def list_cases(
         raise typer.Exit(1)  # the others are listed, but an unreadable case file is a problem
 
 
-def _summary(loaded: LoadedCase) -> dict[str, Any]:
+def _summary(loaded: "LoadedCase") -> dict[str, Any]:
     data = loaded.case.model_dump(
         mode="json", exclude={"timeline", "grading", "summary", "closure"}
     )
     return {**data, "path": loaded.path}
 
 
-def _print(chosen: list[LoadedCase], store: Repo) -> None:
+def _print(chosen: "list[LoadedCase]", store: "Repo") -> None:
     from rich.table import Table
 
     from yqctl.core.enums import label

@@ -1,7 +1,5 @@
 """``yqctl new``: open a case (all fields by flags, from a file, or by prompts on a terminal)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -137,7 +135,7 @@ def new(
     out.print(f"下一步：yqctl grade {loaded.case.id}", markup=False)
 
 
-def _ask_missing(fields: dict[str, Any], store: Repo) -> None:
+def _ask_missing(fields: dict[str, Any], store: "Repo") -> None:
     """Prompt for required fields on a terminal (again until valid); elsewhere name the flags."""
     import sys
 

@@ -1,7 +1,5 @@
 """``yqctl policy show``: a policy as readable Chinese tables, to check against the document."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

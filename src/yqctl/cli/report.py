@@ -1,7 +1,5 @@
 """``yqctl report``: 舆情日报 / 周报 / 月报 of a period, and the 专报 on one case."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -111,7 +109,7 @@ def special(
     deliver(store, special_document(store, case, moment), fmt, output, as_json)
 
 
-def _options(include_confidential: bool, drills: bool) -> ReportOptions:
+def _options(include_confidential: bool, drills: bool) -> "ReportOptions":
     from yqctl.core.reports import ReportOptions
 
     return ReportOptions(include_confidential=include_confidential, include_drills=drills)
@@ -120,10 +118,10 @@ def _options(include_confidential: bool, drills: bool) -> ReportOptions:
 def _period_report(
     kind: str,
     flags: dict[str, str | None],
-    options: ReportOptions,
+    options: "ReportOptions",
     fmt: str | None,
-    output: Path | None,
-    repo: Path | None,
+    output: "Path | None",
+    repo: "Path | None",
     now: str | None,
     as_json: bool,
 ) -> None:

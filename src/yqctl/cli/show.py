@@ -1,7 +1,5 @@
 """``yqctl show``: one case, whole."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,7 +33,7 @@ def show(
     _print(loaded, store, states)
 
 
-def _print(loaded: LoadedCase, store: Repo, states: list[DeadlineState]) -> None:
+def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -> None:
     from rich.table import Table
 
     from yqctl.core.enums import label

@@ -1,7 +1,5 @@
 """``yqctl stats``: how each unit kept the policy's deadlines in a period, on the terminal."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -70,7 +68,7 @@ def stats(
         raise typer.Exit(1)
 
 
-def _json(report: PeriodReport) -> dict[str, object]:
+def _json(report: "PeriodReport") -> dict[str, object]:
     from yqctl.core.views import to_jsonable
 
     return {
@@ -82,7 +80,7 @@ def _json(report: PeriodReport) -> dict[str, object]:
     }
 
 
-def _print(report: PeriodReport) -> None:
+def _print(report: "PeriodReport") -> None:
     from rich.table import Table
 
     out = console()

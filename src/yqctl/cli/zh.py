@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from yqctl.cli.params import plain_coercion
+
 if TYPE_CHECKING:  # the types typer's own signatures use; nothing of typer._click runs from here
     from typer._click import Command, Context, HelpFormatter
     from typer.core import TyperOption
@@ -42,6 +44,7 @@ class ZhCommand(TyperCommand):
         super().__init__(*args, **kwargs)
         if self.options_metavar == "[OPTIONS]":
             self.options_metavar = OPTIONS_METAVAR
+        plain_coercion(self.params)
 
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)

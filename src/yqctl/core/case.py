@@ -18,8 +18,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from yqctl.core.enums import Action, Category, Platform, Spread, Stance, Status, strict_choice
-from yqctl.core.model import Model, Text
+from yqctl.core.enums import Action, Category, Platform, Spread, Stance, Status
+from yqctl.core.model import Model, Text, strict_choice
 
 # Crockford's base32 without I, L, O, U: nothing to misread when an id is read out on the phone.
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -17,20 +17,20 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from pydantic import PlainSerializer, PlainValidator
-from pydantic_core import PydanticCustomError
-
-from yqctl.core.workdays import MAX_WORKDAYS, WorkCalendar
 from yqctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from yqctl.core.workdays import WorkCalendar
 
 END_OF_DAY = time(23, 59, 59)  # 当日内: the last second of the day, as the seed's "发现当日内"
 
 _FIXED_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
 _WORKDAYS_RE = re.compile(r"^(\d+)wd$")
 SPELLINGS = "2h、48h、90m、1h30m、immediate、end_of_day、3wd、until_done"
+MAX_WORKDAYS = 366  # a guard: no policy counts a year of working days, and a bad file must not hang
 
 
 class DurationKind(StrEnum):
@@ -79,16 +79,22 @@ def minutes_label(minutes: int) -> str:
     return "".join(parts) or "0分钟"
 
 
-def _bad(text: object, why: str = "") -> PydanticCustomError:
-    return PydanticCustomError(
-        "duration",
-        "时限 {value} 无法识别{why}；可写：{spellings}",
-        {"value": repr(text), "why": why, "spellings": SPELLINGS},
-    )
+class DurationError(ValueError):
+    """A duration that can't be read, with its Chinese message; ``kind`` names the error for
+    pydantic (the policy model turns it into a located validation error)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def _bad(text: object, why: str = "") -> DurationError:
+    return DurationError("duration", f"时限 {text!r} 无法识别{why}；可写：{SPELLINGS}")
 
 
 def parse_duration(text: object) -> Duration:
-    """Parse a policy's duration spelling; raises a Chinese ``PydanticCustomError`` otherwise."""
+    """Parse a policy's duration spelling; raises a Chinese :class:`DurationError` otherwise."""
     if isinstance(text, Duration):
         return text
     if not isinstance(text, str):
@@ -117,17 +123,10 @@ def parse_fixed(text: object) -> Duration:
     """A duration that must be a fixed span (the policy's ``immediate``, ``follow_up_every``)."""
     duration = parse_duration(text)
     if duration.kind is not DurationKind.fixed:
-        raise PydanticCustomError(
-            "duration_fixed",
-            "此处须为固定时长（如 30m、4h），不能是 {value}",
-            {"value": repr(duration.text)},
+        raise DurationError(
+            "duration_fixed", f"此处须为固定时长（如 30m、4h），不能是 {duration.text!r}"
         )
     return duration
-
-
-# Pydantic field types: validated from the spelling, written back as the same spelling.
-DurationField = Annotated[Duration, PlainValidator(parse_duration), PlainSerializer(str)]
-FixedDurationField = Annotated[Duration, PlainValidator(parse_fixed), PlainSerializer(str)]
 
 
 def add_span(start: datetime, minutes: int, zone: ZoneInfo) -> datetime:
@@ -174,5 +173,5 @@ def parse_span(text: str) -> timedelta:
     """A CLI-style span such as ``2h`` or ``90m`` (for ``--within``); UsageError otherwise."""
     try:
         return timedelta(minutes=parse_fixed(text).amount)
-    except PydanticCustomError as error:
-        raise UsageError(error.message()) from None
+    except DurationError as error:
+        raise UsageError(error.message) from None

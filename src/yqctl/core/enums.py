@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
-
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
 
 class StartPoint(StrEnum):
@@ -175,20 +171,3 @@ def label(value: StrEnum) -> str:
 def choices_text(enum: type[StrEnum]) -> str:
     """``a（甲）、b（乙）…``: every allowed value with its meaning, for error messages and help."""
     return "、".join(f"{k}（{v}）" for k, v in LABELS[enum].items())
-
-
-def strict_choice(enum: type[StrEnum]) -> BeforeValidator:
-    """A validator that refuses unknown values with a Chinese message listing every allowed one."""
-
-    def check(value: Any) -> Any:
-        if isinstance(value, enum):
-            return value
-        if isinstance(value, str) and value in LABELS[enum]:
-            return value
-        raise PydanticCustomError(
-            "enum_zh",
-            "未知的{noun} {value}；可选值：{choices}",
-            {"noun": NOUNS[enum], "value": repr(value), "choices": choices_text(enum)},
-        )
-
-    return BeforeValidator(check)

@@ -8,15 +8,23 @@ declared, an escalation target names a declared role …); every error is a pyda
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, ValidationError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StrictBool,
+    ValidationError,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from yqctl.core.case import ActionField
 from yqctl.core.conditions import Condition, RuleCondition
-from yqctl.core.durations import DurationField, FixedDurationField
+from yqctl.core.durations import Duration, DurationError, parse_duration, parse_fixed
 from yqctl.core.enums import Action, StartPoint
 from yqctl.core.model import Model, Text
 
@@ -26,6 +34,25 @@ LevelId = Annotated[int, Field(ge=1)]  # 1 is the most severe level in every pol
 
 # Deadline keys the engine itself uses: the 续报 series and the 待定级 entries of `due`.
 RESERVED_KEYS = frozenset({"follow_up", "grade"})
+
+
+def _duration(parse: Callable[[object], Duration]) -> Callable[[object], Duration]:
+    """A duration parser whose errors pydantic reports as they are (Chinese, no "Value error")."""
+
+    def validate(value: object) -> Duration:
+        try:
+            return parse(value)
+        except DurationError as error:
+            raise PydanticCustomError(error.kind, error.message) from None
+
+    return validate
+
+
+# Validated from the spelling, written back as the same spelling.
+DurationField = Annotated[Duration, PlainValidator(_duration(parse_duration)), PlainSerializer(str)]
+FixedDurationField = Annotated[
+    Duration, PlainValidator(_duration(parse_fixed)), PlainSerializer(str)
+]
 
 START_LABELS = {StartPoint.discovered_at: "发现时间", StartPoint.graded_at: "定级时间"}
 

@@ -16,11 +16,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from yqctl.core.durations import MAX_WORKDAYS
 from yqctl.core.model import Model
 from yqctl.errors import YqError
 
 CALENDAR_FILE = "policies/calendar.yaml"
-MAX_WORKDAYS = 366  # a guard: no policy counts a year of working days, and a bad file must not hang
 
 
 def _date_or_range(value: Any) -> Any:

@@ -18,21 +18,26 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from yqctl.errors import Problem
+from yqctl.store.gitview import git_view
 
 CACHE_DIR = ".yqctl/cache"
 DB_NAME = "cases.sqlite"
-FORMAT = "2"  # bump when the table layout or the meaning of a column changes
+FORMAT = "3"  # bump when the table layout or the meaning of a column changes
 RACY_NS = 2_000_000_000  # file times this close to the read are not trusted (FAT has 2-s times)
 BUSY_MS = 2000  # wait this long for another yqctl writing the cache, then go on without it
 
-StatKey = str  # "size:mtime_ns:ctime_ns:inode", one string so a whole table compares at C speed
+# "size:mtime_ns:ctime_ns:inode", one string so a whole table compares at C speed; or, for a file
+# git vouches for, "oid:<object id>" of the bytes that were read
+StatKey = str
 POISONED: StatKey = "racy"  # matches no file: read again next time
+OID_PREFIX = "oid:"
+LISTING = "listing"  # meta: the fingerprint of git's staged listing at the last full pass
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,7 +46,8 @@ CREATE TABLE IF NOT EXISTS files (  -- small rows: every command reads the path 
     stat TEXT NOT NULL,      -- the StatKey the file had when it was read
     problems TEXT,           -- JSON [[path, line, col, message], ...] of an unreadable file
     context TEXT,            -- the policy fingerprint `due` was computed under
-    due TEXT                 -- JSON of the case's DueEntry rows under `context`; NULL: none
+    due TEXT,                -- JSON of the case's unmet DueEntry rows under `context`; NULL: none
+    met TEXT                 -- and of its met ones (only `due --all` shows them)
 );
 CREATE TABLE IF NOT EXISTS bodies (  -- JSON of each valid case's parsed YAML, read when needed
     path TEXT PRIMARY KEY, data TEXT NOT NULL
@@ -68,111 +74,169 @@ class Read:
     data: Any = None
     case: Any = None
     problems: list[Problem] = field(default_factory=list)
+    oid: str | None = None  # the git object id of the bytes read (see gitview.blob_id)
 
 
 class CaseIndex:
     """The index of one repository's case files."""
 
-    def __init__(self, root: Path, cases_dir: str, code_fingerprint: str) -> None:
+    def __init__(
+        self, root: Path, cases_dir: str, code_fingerprint: str, *, use_git: bool = True
+    ) -> None:
         self.root = root
         self.cases_dir = cases_dir
         self.code = code_fingerprint
+        self.use_git = use_git
         self.path = root / CACHE_DIR / DB_NAME
         self._db: sqlite3.Connection | None = None
 
     # --- reading ---------------------------------------------------------------------------
 
-    def entries(self, read: Callable[[Path], Read], *, context: str | None = None) -> list[Entry]:
+    def entries(
+        self, read: Callable[[Path], Read], *, context: str | None = None, met: bool = False
+    ) -> list[Entry]:
         """Every case file, sorted by path, each from the index when fresh, else read now (and
         remembered).
 
         With a ``context`` this is what ``due`` needs: an unreadable file's problems, and for
-        each valid case its due entries as computed under that context (or its data, to compute
-        them); a case with none under the context (a closed one) is left out altogether.
+        each valid case its unmet due entries (and with ``met`` its met ones too) as computed
+        under that context, or its data to compute them; a case with none (a closed one) is
+        left out altogether.
         """
         started = time.time_ns()
-        on_disk = scan(self.root, self.cases_dir)
-        stored = self._query("SELECT path, stat FROM files")
-        known: dict[str, StatKey] = dict(stored)
-        stale = [(path, key) for path, key in on_disk if known.get(path) != key]
-        fresh = known.keys() & {path for path, _ in on_disk}
-        fresh.difference_update(path for path, _ in stale)
-        result = self._stored_entries(fresh, known, context)
-        missing = [(e.path, known[e.path]) for e in result if e.data is _MISSING]
+        disk = self._disk()
+        result = self._stored_entries(disk, context, met)
+        missing = [e for e in result if e.data is _MISSING]  # its data is not in the index
         result = [e for e in result if e.data is not _MISSING]
         updates: list[tuple[Any, ...]] = []
         bodies: list[tuple[str, str]] = []
-        for path, key in stale + missing:  # missing: its data is not in the index: read again
+        for path in sorted(disk.stale(self._stat_keyed(disk)) | {e.path for e in missing}):
+            try:
+                st = os.lstat(self.root / path)  # before reading: a later change shows
+            except OSError:
+                disk.gone.add(path)
+                continue
             got = read(self.root / path)
-            stored_key = POISONED if _racy(key, started) else key
-            result.append(Entry(path, stored_key, got.data, got.problems, got.case))
-            updates.append((path, stored_key, _problems_json(got.problems)))
+            key = disk.keys.get(path)
+            if not (got.oid and key == OID_PREFIX + got.oid):  # not vouched for by git
+                key = stat_key(st)
+                key = POISONED if _racy(key, started) else key
+            result.append(Entry(path, key, got.data, got.problems, got.case))
+            updates.append((path, key, _problems_json(got.problems)))
             if not got.problems:
                 bodies.append((path, json.dumps(got.data, ensure_ascii=False)))
-        gone = known.keys() - {path for path, _ in on_disk}
-        self._write(updates, bodies, gone)
+        gone = disk.gone if disk.vouched else (self._stored_paths() - disk.keys.keys()) | disk.gone
+        listing = [] if disk.vouched or disk.listing is None else [(LISTING, disk.listing)]
+        self._write(updates, bodies, gone, listing)
         result.sort(key=lambda entry: entry.path)
         return result
 
-    def store_due(self, context: str, rows: list[tuple[Entry, list[Any]]]) -> None:
-        """Remember ``due``'s entries of these cases under ``context`` (only where the stored
-        entry is still the version they were computed from)."""
+    def store_due(self, context: str, rows: list[tuple[Entry, list[Any], list[Any]]]) -> None:
+        """Remember ``due``'s unmet and met entries of these cases under ``context`` (only where
+        the stored entry is still the version they were computed from)."""
         if not rows:
             return
         statements = [
-            (context, json.dumps(due, ensure_ascii=False) if due else None, entry.path, entry.key)
-            for entry, due in rows
+            (context, _json_or_null(due), _json_or_null(met), entry.path, entry.key)
+            for entry, due, met in rows
         ]
         self._execute(
-            "UPDATE files SET context = ?, due = ? WHERE path = ? AND stat = ?", statements
+            "UPDATE files SET context = ?, due = ?, met = ? WHERE path = ? AND stat = ?",
+            statements,
         )
 
-    def _stored_entries(
-        self, fresh: set[str], known: dict[str, StatKey], context: str | None
-    ) -> list[Entry]:
-        result: list[Entry] = []
-        for path, problems in self._query(
-            "SELECT path, problems FROM files WHERE problems IS NOT NULL"
-        ):
-            if path in fresh:
-                rows = json.loads(problems)
-                result.append(Entry(path, known[path], problems=[Problem(*p) for p in rows]))
-        need_data: set[str] = set()
-        if context is None:
-            need_data = fresh - {e.path for e in result}
-        else:
-            for path, due in self._query(
-                "SELECT path, due FROM files WHERE context = ? AND due IS NOT NULL", (context,)
-            ):
-                if path in fresh:
-                    result.append(Entry(path, known[path], due=json.loads(due)))
-            need_data = {
-                path
-                for (path,) in self._query(
-                    "SELECT path FROM files WHERE problems IS NULL"
-                    " AND (context IS NULL OR context != ?)",
-                    (context,),
-                )
-                if path in fresh
-            }
-        return result + self._with_data(need_data, known, len(fresh))
+    def _disk(self) -> Disk:
+        """The keys the case files have now: from git where it can vouch for them."""
+        view = git_view(self.root, self.cases_dir) if self.use_git else None
+        if view is None:
+            return Disk(dict(scan(self.root, self.cases_dir)))
+        others = [p for p in (*view.untracked, *view.dirty) if is_case_path(p)]
+        listing = view.fingerprint()
+        if self.recall(LISTING) == listing:  # the staged files are as at the last full pass
+            stat_keyed = self._stat_keyed_paths()
+            keys = _stat_keys(self.root, {*others, *stat_keyed})
+            gone = {p for p in (*view.dirty, *stat_keyed) if p not in keys}  # deleted since
+            return Disk(keys, gone, vouched=True)
+        keys = {
+            path: OID_PREFIX + oid
+            for path, oid in view.oids().items()
+            if path not in view.dirty and is_case_path(path)
+        }
+        keys.update(_stat_keys(self.root, others))
+        return Disk(keys, listing=listing)
 
-    def _with_data(self, paths: set[str], known: dict[str, StatKey], total: int) -> list[Entry]:
-        if not paths:
+    def _stat_keyed_paths(self) -> set[str]:
+        return set(self._stat_keyed(None))
+
+    def _stat_keyed(self, disk: Disk | None) -> dict[str, StatKey]:
+        """Stored keys: all of them, or (git vouching) those that git cannot vouch for."""
+        if disk is not None and not disk.vouched:
+            return dict(self._query("SELECT path, stat FROM files"))
+        return dict(self._query("SELECT path, stat FROM files WHERE stat NOT LIKE 'oid:%'"))
+
+    def _stored_paths(self) -> set[str]:
+        return {path for (path,) in self._query("SELECT path FROM files")}
+
+    def _stored_entries(self, disk: Disk, context: str | None, met: bool) -> list[Entry]:
+        result: list[Entry] = []
+        for path, key, problems in self._query(
+            "SELECT path, stat, problems FROM files WHERE problems IS NOT NULL"
+        ):
+            if disk.fresh(path, key):
+                rows = json.loads(problems)
+                result.append(Entry(path, key, problems=[Problem(*p) for p in rows]))
+        if context is None:
+            need_data = self._query("SELECT path, stat FROM files WHERE problems IS NULL")
+        else:
+            sql = "SELECT path, stat, due, NULL FROM files WHERE context = ? AND due IS NOT NULL"
+            if met:
+                sql = (
+                    "SELECT path, stat, due, met FROM files"
+                    " WHERE context = ? AND (due IS NOT NULL OR met IS NOT NULL)"
+                )
+            for path, key, due, met_rows in self._query(sql, (context,)):
+                if disk.fresh(path, key):
+                    rows = (json.loads(due) if due else []) + (json.loads(met_rows or "[]"))
+                    result.append(Entry(path, key, due=rows))
+            need_data = self._query(
+                "SELECT path, stat FROM files WHERE problems IS NULL"
+                " AND (context IS NULL OR context != ?)",
+                (context,),
+            )
+        fresh = {path: key for path, key in need_data if disk.fresh(path, key)}
+        return result + self._with_data(fresh, context is None)
+
+    def _with_data(self, keys: dict[str, StatKey], most: bool) -> list[Entry]:
+        if not keys:
             return []
-        if len(paths) * 4 > total:  # most of them: one pass over the table
+        if most:  # one pass over the table
             rows = self._query("SELECT path, data FROM bodies")
         else:
             rows = [
                 (path, data)
-                for path in sorted(paths)
+                for path in sorted(keys)
                 for (data,) in self._query("SELECT data FROM bodies WHERE path = ?", (path,))
             ]
         found = {
-            path: Entry(path, known[path], json.loads(data)) for path, data in rows if path in paths
+            path: Entry(path, keys[path], json.loads(data)) for path, data in rows if path in keys
         }
-        found.update({p: Entry(p, known[p], _MISSING) for p in paths - found.keys()})
+        found.update({p: Entry(p, keys[p], _MISSING) for p in keys.keys() - found.keys()})
         return list(found.values())
+
+    def recall(self, key: str) -> str | None:
+        """A value remembered with :meth:`remember` (None if not, or no cache)."""
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def remember(self, key: str, value: str) -> None:
+        """Keep ``value`` under ``key`` (whose name says what it depends on) until the code
+        changes; older values of the same kind (the part before ":") are dropped."""
+        kind = key.partition(":")[0]
+        self._execute(
+            "DELETE FROM meta WHERE key LIKE ? ESCAPE '!'",
+            [(kind.replace("!", "!!").replace("%", "!%").replace("_", "!_") + ":%",)],
+            ("INSERT INTO meta VALUES (?, ?)", [(key, value)]),
+        )
 
     # --- the database ------------------------------------------------------------------------
 
@@ -187,17 +251,22 @@ class CaseIndex:
             return []
 
     def _write(
-        self, updates: list[tuple[Any, ...]], bodies: list[tuple[str, str]], gone: set[str]
+        self,
+        updates: list[tuple[Any, ...]],
+        bodies: list[tuple[str, str]],
+        gone: set[str],
+        meta: list[tuple[str, str]],
     ) -> None:
-        if not updates and not gone:
+        if not updates and not gone and not meta:
             return
         self._execute(
-            "INSERT OR REPLACE INTO files (path, stat, problems, context, due)"
-            " VALUES (?, ?, ?, NULL, NULL)",
+            "INSERT OR REPLACE INTO files (path, stat, problems, context, due, met)"
+            " VALUES (?, ?, ?, NULL, NULL, NULL)",
             updates,
             ("INSERT OR REPLACE INTO bodies (path, data) VALUES (?, ?)", bodies),
             ("DELETE FROM files WHERE path = ?", [(path,) for path in gone]),
             ("DELETE FROM bodies WHERE path = ?", [(path,) for path in gone]),
+            ("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta),  # in the same transaction
         )
 
     def _execute(
@@ -242,6 +311,7 @@ class CaseIndex:
                 with db:  # another yqctl version wrote it: start again
                     db.execute("DELETE FROM files")
                     db.execute("DELETE FROM bodies")
+                    db.execute("DELETE FROM meta")
                     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", wanted.items())
         except BaseException:
             db.close()
@@ -267,6 +337,32 @@ class CaseIndex:
 _MISSING = object()  # a stored case whose data is not in the index
 
 
+@dataclass
+class Disk:
+    """The case files as they are now, by the key a fresh index entry has.
+
+    Without git (or when git's staged listing changed since the last full pass) ``keys`` names
+    every case file. When git vouches (``vouched``: the staged listing is as it was then), it
+    names only the files git cannot vouch for (changed, untracked, or stored by their stat);
+    every other stored entry keyed by an object id is fresh, unless its path is in ``gone``.
+    """
+
+    keys: dict[str, StatKey]
+    gone: set[str] = field(default_factory=set)
+    vouched: bool = False
+    listing: str | None = None  # the staged listing's fingerprint, remembered after a full pass
+
+    def fresh(self, path: str, stored: StatKey) -> bool:
+        key = self.keys.get(path)
+        if key is not None:
+            return key == stored
+        return self.vouched and path not in self.gone and stored.startswith(OID_PREFIX)
+
+    def stale(self, stored: dict[str, StatKey]) -> set[str]:
+        """The paths to read again: new, or not as stored."""
+        return {path for path, key in self.keys.items() if stored.get(path) != key}
+
+
 def ensure_cache_dir(root: Path) -> Path:
     """``.yqctl/cache/`` with a ``.gitignore`` in ``.yqctl/`` so git never sees what is there."""
     folder = root / CACHE_DIR
@@ -280,12 +376,32 @@ def ensure_cache_dir(root: Path) -> Path:
 
 def scan(root: Path, cases_dir: str) -> list[tuple[str, StatKey]]:
     """Every case file (see ``case_files``), sorted, with its stat key."""
-    found = []
-    for relative, entry in case_files(root, cases_dir):
-        st = entry.stat(follow_symlinks=False)
-        found.append((relative, f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"))
+    found = [
+        (relative, stat_key(entry.stat(follow_symlinks=False)))
+        for relative, entry in case_files(root, cases_dir)
+    ]
     found.sort()
     return found
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def _stat_keys(root: Path, paths: Iterable[str]) -> dict[str, StatKey]:
+    """The stat keys of those of ``paths`` that are there (as regular files or symlinks)."""
+    keys: dict[str, StatKey] = {}
+    for path in paths:
+        with contextlib.suppress(OSError):
+            keys[path] = stat_key(os.lstat(root / path))
+    return keys
+
+
+def is_case_path(relative: str) -> bool:
+    """What ``case_files`` walks to: ``*.yaml``/``*.yml``, no hidden part (``.git``, temp files)."""
+    return relative.endswith((".yaml", ".yml")) and not any(
+        part.startswith(".") for part in relative.split("/")
+    )
 
 
 def case_files(root: Path, cases_dir: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -311,6 +427,10 @@ def _walk_cases(folder: str, relative: str) -> Iterator[tuple[str, os.DirEntry[s
 def _racy(key: StatKey, started_ns: int) -> bool:
     _size, mtime_ns, ctime_ns, _inode = key.split(":")
     return max(int(mtime_ns), int(ctime_ns)) >= started_ns - RACY_NS
+
+
+def _json_or_null(rows: list[Any]) -> str | None:
+    return json.dumps(rows, ensure_ascii=False) if rows else None
 
 
 def _problems_json(problems: list[Problem]) -> str | None:

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from yqctl.core.config import Org, RepoConfig
 from yqctl.errors import Problem, YqError
-from yqctl.store import yamlio
 from yqctl.store.files import atomic_write, inside
-from yqctl.store.validate import validate
 
 CONFIG_FILE = "yq.yaml"
 ORG_FILE = "org.yaml"
@@ -26,15 +24,17 @@ CASES_DIR = "cases"
 EVIDENCE_DIR = "evidence"
 POLICIES_DIR = "policies"
 
-# The case models and the round-trip loader are imported where they are used: `yqctl due` on a
-# warm index needs neither, and building them is a good part of its start-up.
+# The models (pydantic), the YAML loaders and the round-trip loader are imported where they are
+# used: `yqctl due` on a warm index needs none of them, and importing them is most of a start-up.
 if TYPE_CHECKING:
     from pydantic import BaseModel
     from ruamel.yaml.comments import CommentedMap
 
     from yqctl.core.case import Case
+    from yqctl.core.config import Org, RepoConfig
     from yqctl.core.due import DueEntry
     from yqctl.core.workdays import WorkCalendar
+    from yqctl.store import yamlio
     from yqctl.store.index import CaseIndex, Entry, Read
     from yqctl.store.policies import LoadedPolicy
 
@@ -48,6 +48,7 @@ class LoadedCase:
     case: Case
     path: str  # relative to the repository root
     doc: yamlio.Document
+    oid: str | None = None  # the git object id of the bytes it was read from
 
 
 @dataclass
@@ -82,11 +83,28 @@ class Repo:
 
     @cached_property
     def config(self) -> RepoConfig:
+        from yqctl.core.config import RepoConfig
+
         return self.load_model(CONFIG_FILE, RepoConfig)
 
     @cached_property
     def org(self) -> Org:
+        from yqctl.core.config import Org
+
         return self.load_model(ORG_FILE, Org)
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The repository's time zone (yq.yaml ``timezone``). Reading yq.yaml means the YAML
+        loader and pydantic, most of a warm `due`'s time, so the index keeps the zone that the
+        last validated yq.yaml of exactly these bytes gave."""
+        key = f"zone:{self.policy_fingerprint}"
+        name = self.index.recall(key)
+        if name is not None:
+            return ZoneInfo(name)
+        zone = self.config.zone
+        self.index.remember(key, zone.key)
+        return zone
 
     @cached_property
     def policy(self) -> LoadedPolicy:
@@ -101,6 +119,9 @@ class Repo:
         return load_calendar(self.root)
 
     def load_model(self, relative: str, model: type[M]) -> M:
+        from yqctl.store import yamlio
+        from yqctl.store.validate import validate
+
         return validate(model, yamlio.load(self.root / relative, relative))
 
     # --- reading cases --------------------------------------------------------------------
@@ -127,12 +148,16 @@ class Repo:
 
     def read_case_file(self, path: Path) -> LoadedCase:
         from yqctl.core.case import Case, case_relpath
+        from yqctl.store import yamlio
+        from yqctl.store.gitview import blob_id
+        from yqctl.store.validate import validate
 
         relative = self.relative(path)
         if path.is_symlink():
             problem = Problem(relative, 0, 0, "案件文件不能是符号链接")
             raise YqError(str(problem), [problem])
-        doc = yamlio.load(path, relative)
+        raw = yamlio.read_bytes(path, relative)
+        doc = yamlio.parse(yamlio.decode(raw, relative), relative)
         case = validate(Case, doc)
         expected = f"{case.id}.yaml"
         if path.name != expected or path.parent.name != case.year:
@@ -141,7 +166,7 @@ class Repo:
             if (self.root / proper).is_file():
                 message = f"重复的案件编号 {case.id}：{proper} 已是这个编号的案件（{message}）"
             raise YqError("", [doc.problem(("id",), message)])
-        return LoadedCase(case, relative, doc)
+        return LoadedCase(case, relative, doc, blob_id(raw))
 
     def load_case(self, case_id: str) -> LoadedCase:
         path = self.case_path(case_id)
@@ -174,33 +199,38 @@ class Repo:
                 result.cases.append(item)
         return result
 
-    def due_entries(self) -> tuple[list[DueEntry], list[Problem]]:
-        """What ``yqctl due`` holds against the clock, for every case: from the index when it
-        was computed under the current policy, else computed now (and remembered)."""
+    def due_entries(self, *, met: bool = False) -> tuple[list[DueEntry], list[Problem]]:
+        """What ``yqctl due`` holds against the clock: every unmet deadline of every case (and
+        with ``met`` the met ones too), from the index when it was computed under the current
+        policy, else computed now (and remembered)."""
         from yqctl.core.due import DueEntry
 
-        context = self.policy_fingerprint()
+        context = self.policy_fingerprint
         entries: list[DueEntry] = []
         problems: list[Problem] = []
-        computed: list[tuple[Entry, list[Any]]] = []
-        for entry in self.index.entries(self._read_entry, context=context):
+        computed: list[tuple[Entry, list[Any], list[Any]]] = []
+        for entry in self.index.entries(self._read_entry, context=context, met=met):
             problems.extend(entry.problems)
             if entry.problems:
                 continue
-            rows = entry.due
-            if rows is None:
-                from yqctl.core.deadlines import due_entries
+            if entry.due is not None:
+                entries.extend(DueEntry.from_plain(row) for row in entry.due)
+                continue
+            from yqctl.core.deadlines import due_entries
 
-                case = self._loaded(entry).case
-                found = due_entries(case, self.policy.policy, self.calendar, self.config.zone)
-                rows = [item.to_plain() for item in found]
-                computed.append((entry, rows))
-            entries.extend(DueEntry.from_plain(row) for row in rows)
+            case = self._loaded(entry).case
+            found = due_entries(case, self.policy.policy, self.calendar, self.zone)
+            unmet = [item.to_plain() for item in found if item.met_at is None]
+            done = [item.to_plain() for item in found if item.met_at is not None]
+            computed.append((entry, unmet, done))
+            entries.extend(item for item in found if met or item.met_at is None)
         self.index.store_due(context, computed)
         return entries, problems
 
+    @cached_property
     def policy_fingerprint(self) -> str:
-        """What ``due`` depends on besides the case: yq.yaml and every file in ``policies/``."""
+        """What ``due`` depends on besides the case: yq.yaml and every file in ``policies/``
+        (as they are when first asked: no command changes them)."""
         digest = hashlib.sha256()
         folder = self.root / POLICIES_DIR
         names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
@@ -216,10 +246,11 @@ class Repo:
             loaded = self.read_case_file(path)
         except YqError as exc:
             return Read(problems=exc.problems or [Problem(self.relative(path), 0, 0, exc.message)])
-        return Read(loaded.doc.data, loaded.case)
+        return Read(loaded.doc.data, loaded.case, oid=loaded.oid)
 
     def _loaded(self, entry: Entry) -> LoadedCase:
         from yqctl.core.case import Case
+        from yqctl.store import yamlio
 
         case = entry.case if entry.case is not None else Case.model_validate(entry.data)
         doc = yamlio.Document(entry.path, entry.data, source=self.root / entry.path)
@@ -229,7 +260,7 @@ class Repo:
 
     def edit_case(self, case_id: str, change: Callable[[CommentedMap, Case], None]) -> LoadedCase:
         """Apply ``change`` to the round-trip tree of a case, validate the result, write atomically."""
-        from yqctl.store import roundtrip
+        from yqctl.store import roundtrip, yamlio
 
         current = self.load_case(case_id)
         path = self.root / current.path
@@ -241,6 +272,8 @@ class Repo:
     def write_case_text(self, relative: str, text: str, *, expect_id: str) -> LoadedCase:
         """Validate ``text`` exactly as it will be on disk, then write it atomically."""
         from yqctl.core.case import Case
+        from yqctl.store import yamlio
+        from yqctl.store.validate import validate
 
         doc = yamlio.parse(text, relative)
         case = validate(Case, doc)

@@ -120,6 +120,11 @@ class Document:
 
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> str:
     """Read a file as UTF-8 text, refusing what no YAML file of ours should be."""
+    return decode(read_bytes(path, display, max_bytes=max_bytes), display)
+
+
+def read_bytes(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """A file's bytes, refusing what no YAML file of ours should be (too big, not a file)."""
     if path.exists() and not path.is_file() and not path.is_dir():  # opening a FIFO would hang
         raise _fail(display, 0, 0, "不是普通文件（设备、管道或套接字），拒绝读取")
     try:
@@ -135,7 +140,7 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> str:
     if len(raw) > max_bytes:
         shown = f"{_size_text(max(size, len(raw)))}，上限 {_size_text(max_bytes)}"
         raise _fail(display, 1, 1, f"文件过大（{shown}），拒绝读取")
-    return decode(raw, display)
+    return raw
 
 
 def decode(raw: bytes, display: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -87,14 +88,18 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+@functools.lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:
+    return root.resolve()  # `check` asks for thousands of evidence paths under one root
+
+
 def inside(root: Path, relative: str, *, what: str = "路径") -> Path:
     """``root/relative``, refusing absolute paths, ``..`` and symlinks that lead outside ``root``."""
     if not relative or relative.startswith(("/", "\\")) or ":" in relative.split("/")[0]:
         raise YqError(f"{what} {relative!r} 必须是仓库内的相对路径")
     candidate = root / relative
-    resolved_root = root.resolve()
     try:
-        candidate.resolve().relative_to(resolved_root)
+        candidate.resolve().relative_to(_resolved(root))
     except ValueError:
         raise YqError(f"{what} {relative!r} 指向仓库之外，已拒绝") from None
     return candidate

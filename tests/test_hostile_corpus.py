@@ -274,6 +274,24 @@ SYMLINK_INPUTS = [
     ),
 ]
 
+SYMLINK_INPUTS += [
+    Expect(
+        f"symlink/{name}-to-etc-passwd",
+        name,
+        name,
+        0,
+        0,
+        ("指向仓库之外，已拒绝",),
+        commands,
+        links_to="/etc/passwd",
+    )
+    for name, commands in (
+        ("org.yaml", (CHECK,)),
+        ("yq.yaml", (CHECK, ("due",))),
+        ("policies/extra.yaml", (CHECK,)),
+    )
+]
+
 ALL_INPUTS = CORPUS_INPUTS + generated_inputs() + SYMLINK_INPUTS
 
 

@@ -161,7 +161,8 @@ def _check_policies(repo: Repo, report: Report) -> Policy | None:
             continue  # loaded below, with its id checked too
         report.files += 1
         try:
-            validate(model, yamlio.load(path, relative))
+            checked = inside(repo.root, relative, what="策略目录中的文件")
+            validate(model, yamlio.load(checked, relative))
         except YqError as exc:
             report.problems.extend(_problems(exc, relative))
     if name is None:
@@ -170,7 +171,7 @@ def _check_policies(repo: Repo, report: Report) -> Policy | None:
     try:
         return load_policy(repo.root, name).policy
     except PolicyNotFound as exc:  # the mistake is in yq.yaml: point at its `policy:`
-        config = yamlio.load(repo.root / CONFIG_FILE, CONFIG_FILE)
+        config = repo.load_document(CONFIG_FILE)
         report.problems.append(config.problem(("policy",), f"policy: {exc.message}"))
     except YqError as exc:
         report.problems.extend(_problems(exc, f"{POLICIES_DIR}/{name}.yaml"))
@@ -227,7 +228,7 @@ def _check_level(loaded: LoadedCase, policy: Policy, report: Report) -> None:
 def _check_org(repo: Repo, report: Report) -> Org | None:
     report.files += 1
     try:
-        doc = yamlio.load(repo.root / ORG_FILE, ORG_FILE)
+        doc = repo.load_document(ORG_FILE)
         org = validate(Org, doc)
     except YqError as exc:
         report.problems.extend(_problems(exc, ORG_FILE))

@@ -119,10 +119,19 @@ class Repo:
         return load_calendar(self.root)
 
     def load_model(self, relative: str, model: type[M]) -> M:
-        from yqctl.store import yamlio
         from yqctl.store.validate import validate
 
-        return validate(model, yamlio.load(self.root / relative, relative))
+        return validate(model, self.load_document(relative))
+
+    def load_document(self, relative: str) -> yamlio.Document:
+        """A repository file such as yq.yaml or org.yaml, parsed; a symlink must not lead out."""
+        from yqctl.store import yamlio
+
+        try:
+            path = inside(self.root, relative, what="配置文件")
+        except YqError as exc:
+            raise YqError("", [Problem(relative, 0, 0, exc.message)]) from None
+        return yamlio.load(path, relative)
 
     # --- reading cases --------------------------------------------------------------------
 

@@ -224,6 +224,7 @@ def _may_hold_node_property(text: str) -> bool:
         return False
     return _MAYBE_NODE_PROPERTY.search(text) is not None
 
+
 _SLOW = object()  # the fast path declines: let the marked walk decide (and word the error)
 
 

@@ -14,6 +14,14 @@ def test_columns_line_up_by_display_width_with_chinese_text() -> None:
     assert not any(line.endswith(" ") for line in text.splitlines())
 
 
+def test_display_width_is_unicode_east_asian_width_for_every_character() -> None:
+    import unicodedata
+
+    for code in (*range(0xD800), *range(0xE000, 0x30000)):
+        ch = chr(code)
+        assert cells(ch) == (2 if unicodedata.east_asian_width(ch) in "WF" else 1), hex(code)
+
+
 def test_a_title_cannot_send_escape_sequences_or_break_the_line() -> None:
     title = "标题\x1b[2J\x1b]0;pwned\x07第二行\n第三行\r"
     out = render(("标题",), [[title]], color=False)

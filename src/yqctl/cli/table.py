@@ -25,12 +25,13 @@ def use_color(stream: TextIO) -> bool:
 def render(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, color: bool) -> str:
     """The header and rows, each column as wide as its widest cell (the last one unpadded)."""
     lines = [[(text, "") for text in headers], *([_cell(cell) for cell in row] for row in rows)]
-    widths = [max(cells(line[i][0]) for line in lines) for i in range(len(headers))]
+    sizes = [[cells(text) for text, _ in line] for line in lines]
+    widths = [max(size[i] for size in sizes) for i in range(len(headers))]
     out = []
-    for line in lines:
+    for line, size in zip(lines, sizes, strict=True):
         parts = []
         for i, (text, style) in enumerate(line):
-            pad = "" if i == len(line) - 1 else " " * (widths[i] - cells(text))
+            pad = "" if i == len(line) - 1 else " " * (widths[i] - size[i])
             parts.append((_paint(text, style) if color else text) + pad)
         out.append(GAP.join(parts).rstrip())
     return "\n".join(out) + "\n"

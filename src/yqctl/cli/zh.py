@@ -255,7 +255,9 @@ _NO_LINE_END = frozenset("（「『《〈【“‘([{")
 
 def cells(text: str) -> int:
     """Terminal columns of ``text``: wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if ch > "\u02ff" and _wide(ch))  # none below is wide
 
 
 def _wide(ch: str) -> bool:

@@ -60,7 +60,7 @@ def git_view(root: Path, folder: str) -> GitView | None:
         "dirty": ["diff-files", "--name-only", "--relative", "-z", "--", folder],
         "untracked": ["ls-files", "-o", "-z", "--", folder],
     }
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    env = {**os.environ, "LC_ALL": "C"}
     try:
         running = {
             name: subprocess.Popen(

@@ -110,7 +110,7 @@ class CaseIndex:
         result = [e for e in result if e.data is not _MISSING]
         updates: list[tuple[Any, ...]] = []
         bodies: list[tuple[str, str]] = []
-        for path in sorted(disk.stale(self._stat_keyed(disk)) | {e.path for e in missing}):
+        for path in sorted(disk.stale() | {e.path for e in missing}):
             try:
                 st = os.lstat(self.root / path)  # before reading: a later change shows
             except OSError:
@@ -125,7 +125,7 @@ class CaseIndex:
             updates.append((path, key, _problems_json(got.problems)))
             if not got.problems:
                 bodies.append((path, json.dumps(got.data, ensure_ascii=False)))
-        gone = disk.gone if disk.vouched else (self._stored_paths() - disk.keys.keys()) | disk.gone
+        gone = disk.gone if disk.vouched else (disk.stored.keys() - disk.keys.keys()) | disk.gone
         listing = [] if disk.vouched or disk.listing is None else [(LISTING, disk.listing)]
         self._write(updates, bodies, gone, listing)
         result.sort(key=lambda entry: entry.path)
@@ -149,33 +149,24 @@ class CaseIndex:
         """The keys the case files have now: from git where it can vouch for them."""
         view = git_view(self.root, self.cases_dir) if self.use_git else None
         if view is None:
-            return Disk(dict(scan(self.root, self.cases_dir)))
+            return Disk(dict(scan(self.root, self.cases_dir)), self._stored_keys())
         others = [p for p in (*view.untracked, *view.dirty) if is_case_path(p)]
         listing = view.fingerprint()
         if self.recall(LISTING) == listing:  # the staged files are as at the last full pass
-            stat_keyed = self._stat_keyed_paths()
+            stat_keyed = self._stored_keys("WHERE stat NOT LIKE 'oid:%'")  # git can't vouch
             keys = _stat_keys(self.root, {*others, *stat_keyed})
             gone = {p for p in (*view.dirty, *stat_keyed) if p not in keys}  # deleted since
-            return Disk(keys, gone, vouched=True)
+            return Disk(keys, stat_keyed, gone, vouched=True)
         keys = {
             path: OID_PREFIX + oid
             for path, oid in view.oids().items()
             if path not in view.dirty and is_case_path(path)
         }
         keys.update(_stat_keys(self.root, others))
-        return Disk(keys, listing=listing)
+        return Disk(keys, self._stored_keys(), listing=listing)
 
-    def _stat_keyed_paths(self) -> set[str]:
-        return set(self._stat_keyed(None))
-
-    def _stat_keyed(self, disk: Disk | None) -> dict[str, StatKey]:
-        """Stored keys: all of them, or (git vouching) those that git cannot vouch for."""
-        if disk is not None and not disk.vouched:
-            return dict(self._query("SELECT path, stat FROM files"))
-        return dict(self._query("SELECT path, stat FROM files WHERE stat NOT LIKE 'oid:%'"))
-
-    def _stored_paths(self) -> set[str]:
-        return {path for (path,) in self._query("SELECT path FROM files")}
+    def _stored_keys(self, where: str = "") -> dict[str, StatKey]:
+        return dict(self._query(f"SELECT path, stat FROM files {where}"))
 
     def _stored_entries(self, disk: Disk, context: str | None, met: bool) -> list[Entry]:
         result: list[Entry] = []
@@ -204,12 +195,13 @@ class CaseIndex:
                 (context,),
             )
         fresh = {path: key for path, key in need_data if disk.fresh(path, key)}
-        return result + self._with_data(fresh, context is None)
+        return result + self._with_data(fresh)
 
-    def _with_data(self, keys: dict[str, StatKey], most: bool) -> list[Entry]:
+    def _with_data(self, keys: dict[str, StatKey]) -> list[Entry]:
         if not keys:
             return []
-        if most:  # one pass over the table
+        total = self._query("SELECT count(*) FROM bodies")
+        if len(keys) * 4 > (total[0][0] if total else 0):  # most of them: one pass over the table
             rows = self._query("SELECT path, data FROM bodies")
         else:
             rows = [
@@ -348,6 +340,7 @@ class Disk:
     """
 
     keys: dict[str, StatKey]
+    stored: dict[str, StatKey]  # the index's keys: of every path, or (vouched) of the stat-keyed
     gone: set[str] = field(default_factory=set)
     vouched: bool = False
     listing: str | None = None  # the staged listing's fingerprint, remembered after a full pass
@@ -358,9 +351,9 @@ class Disk:
             return key == stored
         return self.vouched and path not in self.gone and stored.startswith(OID_PREFIX)
 
-    def stale(self, stored: dict[str, StatKey]) -> set[str]:
+    def stale(self) -> set[str]:
         """The paths to read again: new, or not as stored."""
-        return {path for path, key in self.keys.items() if stored.get(path) != key}
+        return {path for path, key in self.keys.items() if self.stored.get(path) != key}
 
 
 def ensure_cache_dir(root: Path) -> Path:

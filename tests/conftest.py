@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from yqctl.cli.main import main
+from yqctl.cli.launch import main
 
 NOW = "2026-11-24T16:00:00+08:00"
 

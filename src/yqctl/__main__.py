@@ -1,3 +1,3 @@
-from yqctl.cli.main import main
+from yqctl.cli.launch import main
 
 main()

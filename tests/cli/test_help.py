@@ -98,7 +98,7 @@ def modules_loaded_by(argv: list[str] | None) -> set[str]:
     """The top-level packages imported by running ``yqctl *argv`` (None: just importing)."""
     script = (
         "import contextlib, io, json, sys\n"
-        "from yqctl.cli.main import main\n"
+        "from yqctl.cli.launch import main\n"
         f"argv = {argv!r}\n"
         "if argv is not None:\n"
         "    sys.argv = ['yqctl', *argv]\n"

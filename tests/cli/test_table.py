@@ -1,6 +1,14 @@
 """Plain listings: columns aligned by display width, no terminal control from case text."""
 
+import importlib.util
+import unicodedata
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
 from yqctl.cli.table import printable, render
+from yqctl.cli.wide import UNICODE_VERSION
 from yqctl.cli.zh import cells
 
 
@@ -14,12 +22,29 @@ def test_columns_line_up_by_display_width_with_chinese_text() -> None:
     assert not any(line.endswith(" ") for line in text.splitlines())
 
 
-def test_display_width_is_unicode_east_asian_width_for_every_character() -> None:
-    import unicodedata
+def _wide_table_tool() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "tools" / "make_wide_table.py"
+    spec = importlib.util.spec_from_file_location("make_wide_table", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    for code in (*range(0xD800), *range(0xE000, 0x30000)):
-        ch = chr(code)
-        assert cells(ch) == (2 if unicodedata.east_asian_width(ch) in "WF" else 1), hex(code)
+
+def test_display_width_is_unicode_east_asian_width_for_every_character() -> None:
+    tool = _wide_table_tool()
+    for code in (*range(0xD800), *range(0xE000, 0x40000)):
+        assert cells(chr(code)) == (2 if tool.is_wide(code) else 1), hex(code)
+    assert [cells(ch) for ch in "中Ａa😀\u0378\u3400"] == [2, 2, 1, 2, 1, 2]
+
+
+@pytest.mark.skipif(
+    unicodedata.unidata_version != UNICODE_VERSION, reason="the table is for another Unicode"
+)
+def test_the_wide_table_is_what_its_generator_writes() -> None:
+    assert (Path(__file__).resolve().parents[2] / "src/yqctl/cli/wide.py").read_text(
+        "utf-8"
+    ) == _wide_table_tool().source(), "run python tools/make_wide_table.py"
 
 
 def test_a_title_cannot_send_escape_sequences_or_break_the_line() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,97 @@ def test_a_change_after_git_last_vouched_is_seen(tmp_path: Path) -> None:
     git(tmp_path, "checkout", "--", "cases/2026/A.yaml")  # back to the committed text
     (folder / "B.yaml").unlink()
     assert texts(index, read) == {"A.yaml": "title: A.yaml\n"}
+
+
+class GitRuns:
+    """Records which git commands the index starts (``diff-files``, ``ls-files``)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from yqctl.store import gitview
+
+        self.commands: list[str] = []
+        start = gitview.Running.__init__
+
+        def recording(running: gitview.Running, root: Path, commands: dict[str, list[str]]) -> None:
+            self.commands.extend(args[0] for args in commands.values())
+            start(running, root, commands)
+
+        monkeypatch.setattr(gitview.Running, "__init__", recording)
+
+    def take(self) -> list[str]:
+        commands, self.commands = sorted(self.commands), []
+        return commands
+
+
+def trust_every_stat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Move the index's clock past the racy window, so what was just written counts as old."""
+    from yqctl.store import index as index_module
+
+    later = time.time_ns() + RACY_NS + 10**9
+    monkeypatch.setattr(index_module.time, "time_ns", lambda: later)
+
+
+def test_while_git_and_the_folders_are_unchanged_only_diff_files_runs_and_sees_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = committed_cases(tmp_path, "A.yaml", "B.yaml")
+    (tmp_path / "cases" / "later").mkdir()  # an empty folder: a file put in it later must show
+    trust_every_stat(monkeypatch)
+    runs, read = GitRuns(monkeypatch), Reads()
+    index = CaseIndex(tmp_path, "cases", "test")
+    found = texts(index, read)
+    assert runs.take() == ["diff-files", "ls-files"] and read.take() == ["A.yaml", "B.yaml"]
+    assert texts(index, read) == found
+    assert runs.take() == ["diff-files"] and read.take() == []  # the fast path
+
+    def after(change: Callable[[], object], expected: dict[str, str], lists: bool) -> None:
+        change()
+        assert texts(index, read) == expected
+        assert runs.take() == (["diff-files", "ls-files"] if lists else ["diff-files"])
+        read.take()
+        assert texts(index, read) == expected  # and again, on the fast path, reading nothing
+        assert runs.take() == ["diff-files"] and read.take() == []
+
+    a_b = {"A.yaml": "title: A.yaml\n", "B.yaml": "title: B.yaml\n"}
+    after(
+        lambda: (folder / "A.yaml").write_text("title: edited\n"),
+        a_b | {"A.yaml": "title: edited\n"},
+        lists=False,
+    )
+    a_b["A.yaml"] = "title: edited\n"
+    after(
+        lambda: (folder / "C.yaml").write_text("title: C\n"),
+        a_b | {"C.yaml": "title: C\n"},
+        lists=True,
+    )
+    a_b["C.yaml"] = "title: C\n"
+    later = tmp_path / "cases" / "later"
+    after(
+        lambda: (later / "D.yaml").write_text("title: D\n"),
+        a_b | {"D.yaml": "title: D\n"},
+        lists=True,
+    )
+    a_b["D.yaml"] = "title: D\n"
+    after(
+        lambda: (folder / "B.yaml").unlink(),  # its folder changes
+        {k: v for k, v in a_b.items() if k != "B.yaml"},
+        lists=True,
+    )
+    del a_b["B.yaml"]
+    after(lambda: git(tmp_path, "add", "cases"), a_b, lists=True)  # git's index changed
+
+
+def test_a_file_git_is_told_not_to_check_is_checked_by_its_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``assume-unchanged`` and ``skip-worktree`` files are invisible to ``diff-files``."""
+    folder = committed_cases(tmp_path, "A.yaml", "B.yaml")
+    git(tmp_path, "update-index", "--assume-unchanged", "cases/2026/A.yaml")
+    git(tmp_path, "update-index", "--skip-worktree", "cases/2026/B.yaml")
+    trust_every_stat(monkeypatch)
+    index, read = CaseIndex(tmp_path, "cases", "test"), Reads()
+    texts(index, read)
+    (folder / "A.yaml").write_text("title: edited A\n")
+    (folder / "B.yaml").write_text("title: edited B\n")
+    assert git(tmp_path, "diff-files", "--name-only") == ""  # git itself does not see them
+    assert texts(index, read) == {"A.yaml": "title: edited A\n", "B.yaml": "title: edited B\n"}

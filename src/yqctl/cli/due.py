@@ -78,11 +78,10 @@ def status_label(state: "DeadlineState") -> tuple[str, str]:
     from yqctl.core.durations import minutes_label
 
     text = STATUS_LABELS[state.status]
-    if state.overdue_by_minutes:
-        text += f" {minutes_label(state.overdue_by_minutes)}"
-    if state.late_by_minutes:
-        text += f" {minutes_label(state.late_by_minutes)}"
-    return text, STYLES[state.status.value]
+    late = state.overdue_by_minutes or state.late_by_minutes  # at most one of them is set
+    if late:
+        text += f" {minutes_label(late)}"
+    return text, STYLES[state.status]
 
 
 def status_text(state: "DeadlineState") -> str:

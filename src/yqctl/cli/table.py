@@ -24,15 +24,26 @@ def use_color(stream: TextIO) -> bool:
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, color: bool) -> str:
     """The header and rows, each column as wide as its widest cell (the last one unpadded)."""
-    lines = [[(text, "") for text in headers], *([_cell(cell) for cell in row] for row in rows)]
-    sizes = [[cells(text) for text, _ in line] for line in lines]
-    widths = [max(size[i] for size in sizes) for i in range(len(headers))]
+    lines = [list(headers), *([printable(_text(cell)) for cell in row] for row in rows)]
+    styles = (
+        [("",) * len(headers), *([_style(cell) for cell in row] for row in rows)] if color else []
+    )
+    known: dict[str, int] = {}  # the same unit, level and status recur on many rows
+
+    def width(text: str) -> int:
+        size = known.get(text)
+        if size is None:
+            size = known[text] = cells(text)
+        return size
+
+    padded = len(headers) - 1  # the last column needs no width
+    sizes = [[width(text) for text in line[:padded]] for line in lines]
+    widths = [max(column) for column in zip(*sizes, strict=True)] if padded else []
     out = []
-    for line, size in zip(lines, sizes, strict=True):
-        parts = []
-        for i, (text, style) in enumerate(line):
-            pad = "" if i == len(line) - 1 else " " * (widths[i] - size[i])
-            parts.append((_paint(text, style) if color else text) + pad)
+    for i, (line, size) in enumerate(zip(lines, sizes, strict=True)):
+        texts = [_paint(t, s) for t, s in zip(line, styles[i], strict=True)] if color else line
+        parts = [t + " " * (w - n) for t, w, n in zip(texts, widths, size, strict=False)]
+        parts.append(texts[-1])
         out.append(GAP.join(parts).rstrip())
     return "\n".join(out) + "\n"
 
@@ -41,9 +52,12 @@ def paint(text: str, style: str, *, color: bool) -> str:
     return _paint(text, style) if color else text
 
 
-def _cell(cell: Cell) -> tuple[str, str]:
-    text, style = (cell, "") if isinstance(cell, str) else cell
-    return printable(text), style
+def _text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell[0]
+
+
+def _style(cell: Cell) -> str:
+    return "" if isinstance(cell, str) else cell[1]
 
 
 def printable(text: str) -> str:

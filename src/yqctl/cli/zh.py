@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from yqctl.cli.params import plain_coercion
+from yqctl.cli.wide import WIDE
 
 if TYPE_CHECKING:  # the types typer's own signatures use; nothing of typer._click runs from here
     from typer._click import Command, Context, HelpFormatter
@@ -257,11 +257,11 @@ def cells(text: str) -> int:
     """Terminal columns of ``text``: wide and full-width characters take two."""
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for ch in text if ch > "\u02ff" and _wide(ch))  # none below is wide
+    return len(text) + len(WIDE.findall(text))
 
 
 def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
+    return WIDE.match(ch) is not None
 
 
 def _tokens(text: str) -> list[str]:

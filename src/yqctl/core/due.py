@@ -239,10 +239,10 @@ class DueEntry:
                 title=name,
                 clause=clause,
                 start=datetime.fromisoformat(start),
-                start_from=StartPoint(start_from),
+                start_from=_START_POINTS[start_from],
                 due=datetime.fromisoformat(due) if due else None,
-                within=Duration(DurationKind(within[0]), within[1], within[2]),
-                closed_by=tuple(Action(action) for action in closed_by),
+                within=Duration(_DURATION_KINDS[within[0]], within[1], within[2]),
+                closed_by=tuple(_ACTIONS[action] for action in closed_by),
                 recurring=recurring,
             )
         return cls(
@@ -257,6 +257,12 @@ class DueEntry:
             datetime.fromisoformat(met) if met else None,
             position,
         )
+
+
+# by value, for from_plain: a dict lookup is several times faster than calling the enum
+_START_POINTS = {point.value: point for point in StartPoint}
+_DURATION_KINDS = {kind.value: kind for kind in DurationKind}
+_ACTIONS = {action.value: action for action in Action}
 
 
 def due_items(

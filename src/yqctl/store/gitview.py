@@ -1,15 +1,16 @@
 """What git already knows about the case files, so that the case index need not stat each one.
 
-Checking 100,000 files from Python costs ~0.6 s (a directory walk and one ``stat`` call each);
-git does the same check in C on several threads in ~0.13 s, with its own answer to the racy-clean
-problem (a file changed in the same tick as the index is compared by content). Three read-only
-commands, run at once:
+Checking 100,000 files from Python costs ~0.6 s (one ``lstat`` call each); git does the same check
+in C on several threads in ~0.15 s, with its own answer to the racy-clean problem (a file changed
+in the same tick as the index is compared by content). Two read-only commands, run at once and
+alongside the caller's own work:
 
-- ``ls-files -s``: each tracked path with the object id of its staged content;
-- ``diff-files``: the tracked paths whose file differs from the staged content (or is gone);
-- ``ls-files -o``: the paths git does not track (ignored ones included: yqctl reads those too).
+- ``ls-files -s -v``: each tracked path with the object id of its staged content, and a tag that
+  says whether git checks the file at all (``assume-unchanged`` and ``skip-worktree`` entries it
+  does not);
+- ``diff-files``: the tracked paths whose file differs from the staged content (or is gone).
 
-A tracked path that ``diff-files`` does not name holds exactly its staged object, so an index
+A path tagged ``H`` that ``diff-files`` does not name holds exactly its staged object, so an index
 entry read from bytes with that object id is fresh. Every other file is checked by its stat, as
 without git. Nothing here writes to the repository (``--no-optional-locks``): ``yqctl due`` from
 cron must not fight a person's ``git commit`` for ``index.lock``.
@@ -20,69 +21,118 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 # Stat checks as strict as git allows, whatever the user's config says: ctime catches an edit
 # that restored the mtime; "default" checkStat compares nanoseconds, inode and size too.
 _STRICT = ("-c", "core.trustctime=true", "-c", "core.checkStat=default", "--no-optional-locks")
+# Variables that point git at another index or repository: then .git/index is not the one
+_ELSEWHERE = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_COMMON_DIR")
 
 
-@dataclass
-class GitView:
-    """The three listings, for one directory (paths relative to the repository root)."""
+def staged_args(folder: str) -> list[str]:
+    return ["ls-files", "-s", "-v", "-z", "--", folder]
 
-    staged: bytes  # `ls-files -s -z` output: "<mode> <oid> <stage>\t<path>\0" …
-    dirty: set[str]  # tracked paths whose file is not the staged content (changed or deleted)
-    untracked: list[str]
 
-    def fingerprint(self) -> str:
-        """A hash of the staged listing: equal means every tracked path and object id is too."""
-        return hashlib.sha1(self.staged, usedforsecurity=False).hexdigest()
+def dirty_args(folder: str) -> list[str]:
+    return ["diff-files", "--name-only", "--relative", "-z", "--", folder]
 
-    def oids(self) -> dict[str, str]:
-        """Each staged path with its object id (paths in a merge conflict are left out: they
-        are in ``dirty`` anyway)."""
-        found: dict[str, str] = {}
-        for record in self.staged.split(b"\0"):
-            head, _, path = record.partition(b"\t")
-            parts = head.split(b" ")
-            if len(parts) == 3 and parts[2] == b"0":
-                found[os.fsdecode(path)] = parts[1].decode("ascii")
+
+class Running:
+    """Read-only git commands started in ``root``; :meth:`outputs` waits for them."""
+
+    def __init__(self, root: Path, commands: Mapping[str, list[str]]) -> None:
+        env = {**os.environ, "LC_ALL": "C"}
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
+        try:
+            for name, args in commands.items():
+                self._processes[name] = subprocess.Popen(
+                    ["git", *_STRICT, *args],
+                    cwd=root,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    stdin=subprocess.DEVNULL,
+                    env=env,
+                )
+        except OSError:  # no git binary, or the directory went away
+            self.stop()
+
+    def stop(self) -> None:
+        """Kill what still runs (a check nobody asked for after all)."""
+        for process in self._processes.values():
+            process.kill()
+            process.communicate()
+        self._processes.clear()
+
+    def outputs(self) -> dict[str, bytes] | None:
+        """Each command's output; None when git is missing or any command failed (not a work
+        tree, dubious ownership…): the caller then stats every file itself."""
+        if not self._processes:
+            return None
+        found = {name: process.communicate()[0] for name, process in self._processes.items()}
+        if any(process.returncode != 0 for process in self._processes.values()):
+            return None
         return found
 
 
-def git_view(root: Path, folder: str) -> GitView | None:
-    """Git's view of ``root/folder``; None when there is no git, no work tree here, or git fails
-    (the caller then stats every file itself)."""
-    commands = {
-        "staged": ["ls-files", "-s", "-z", "--", folder],
-        "dirty": ["diff-files", "--name-only", "--relative", "-z", "--", folder],
-        "untracked": ["ls-files", "-o", "-z", "--", folder],
-    }
-    env = {**os.environ, "LC_ALL": "C"}
-    try:
-        running = {
-            name: subprocess.Popen(
-                ["git", *_STRICT, *args],
-                cwd=root,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                stdin=subprocess.DEVNULL,
-                env=env,
-            )
-            for name, args in commands.items()
-        }
-    except OSError:
-        return None
-    outputs = {name: process.communicate()[0] for name, process in running.items()}
-    if any(process.returncode != 0 for process in running.values()):
-        return None
-    return GitView(outputs["staged"], set(_paths(outputs["dirty"])), _paths(outputs["untracked"]))
+_early: dict[tuple[Path, str], Running] = {}
 
 
-def _paths(output: bytes) -> list[str]:
-    return [os.fsdecode(path) for path in output.split(b"\0") if path]
+def check_early(root: Path, folder: str) -> None:
+    """Start ``diff-files`` for ``root/folder`` now, for a case index that will ask for it later
+    (:func:`dirty_check`): at 100,000 files the check takes ~0.12 s, which then passes while
+    the command's modules are imported. The caller stops one nobody took (:func:`stop_early`)."""
+    if (root, folder) not in _early:
+        _early[(root, folder)] = Running(root, {"dirty": dirty_args(folder)})
+
+
+def dirty_check(root: Path, folder: str) -> Running:
+    """``diff-files`` for ``root/folder``: the one started early, or one started now."""
+    return _early.pop((root, folder), None) or Running(root, {"dirty": dirty_args(folder)})
+
+
+def stop_early() -> None:
+    while _early:
+        _early.popitem()[1].stop()
+
+
+@dataclass
+class Staged:
+    """``ls-files -s -v -z`` output: "<tag> <mode> <oid> <stage>\\t<path>\\0" …"""
+
+    raw: bytes
+
+    def fingerprint(self) -> str:
+        """A hash of the listing: equal means every tracked path, object id and tag is too."""
+        return hashlib.sha1(self.raw, usedforsecurity=False).hexdigest()
+
+    def oids(self) -> dict[str, str]:
+        """The paths git checks, with their object ids. Left out: what git does not check
+        (assume-unchanged, skip-worktree: ``diff-files`` is silent on them) and a merge
+        conflict's stages; the caller checks those by their stat."""
+        checked: dict[str, str] = {}
+        for record in self.raw.split(b"\0"):
+            head, _, path = record.partition(b"\t")
+            parts = head.split(b" ")
+            if len(parts) == 4 and parts[0] == b"H" and parts[3] == b"0":
+                checked[os.fsdecode(path)] = parts[2].decode("ascii")
+        return checked
+
+
+def paths(output: bytes) -> set[str]:
+    return {os.fsdecode(path) for path in output.split(b"\0") if path}
+
+
+def index_file(root: Path) -> Path | None:
+    """The git index file that commands in ``root`` read: ``root/.git/index`` for a plain
+    repository whose top is ``root``; None when git may read another (a worktree, a submodule,
+    ``GIT_INDEX_FILE``…)."""
+    if any(name in os.environ for name in _ELSEWHERE):
+        return None
+    folder = root / ".git"
+    return folder / "index" if folder.is_dir() and not folder.is_symlink() else None
 
 
 def blob_id(raw: bytes) -> str:

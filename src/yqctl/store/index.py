@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from yqctl.errors import Problem
-from yqctl.store.gitview import git_view
+from yqctl.store.gitview import Running, Staged, dirty_check, index_file, paths, staged_args
 
 CACHE_DIR = ".yqctl/cache"
 DB_NAME = "cases.sqlite"
-FORMAT = "3"  # bump when the table layout or the meaning of a column changes
+FORMAT = "4"  # bump when the table layout or the meaning of a column changes
 RACY_NS = 2_000_000_000  # file times this close to the read are not trusted (FAT has 2-s times)
 BUSY_MS = 2000  # wait this long for another yqctl writing the cache, then go on without it
 
@@ -38,6 +38,7 @@ StatKey = str
 POISONED: StatKey = "racy"  # matches no file: read again next time
 OID_PREFIX = "oid:"
 LISTING = "listing"  # meta: the fingerprint of git's staged listing at the last full pass
+TREE = "tree"  # meta: git's index file and the case folders as the last listing pass saw them
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,6 +53,11 @@ CREATE TABLE IF NOT EXISTS files (  -- small rows: every command reads the path 
 CREATE TABLE IF NOT EXISTS bodies (  -- JSON of each valid case's parsed YAML, read when needed
     path TEXT PRIMARY KEY, data TEXT NOT NULL
 );
+-- so that a warm `due` reads the few rows it needs, not 100,000
+CREATE INDEX IF NOT EXISTS files_problems ON files (path) WHERE problems IS NOT NULL;
+CREATE INDEX IF NOT EXISTS files_stat_keyed ON files (path) WHERE stat NOT LIKE 'oid:%';
+CREATE INDEX IF NOT EXISTS files_context ON files (context);
+CREATE INDEX IF NOT EXISTS files_due ON files (context) WHERE due IS NOT NULL;
 """
 
 
@@ -77,6 +83,10 @@ class Read:
     oid: str | None = None  # the git object id of the bytes read (see gitview.blob_id)
 
 
+def _as_is(row: Any) -> Any:
+    return row
+
+
 class CaseIndex:
     """The index of one repository's case files."""
 
@@ -93,7 +103,12 @@ class CaseIndex:
     # --- reading ---------------------------------------------------------------------------
 
     def entries(
-        self, read: Callable[[Path], Read], *, context: str | None = None, met: bool = False
+        self,
+        read: Callable[[Path], Read],
+        *,
+        context: str | None = None,
+        met: bool = False,
+        decode: Callable[[Any], Any] = _as_is,
     ) -> list[Entry]:
         """Every case file, sorted by path, each from the index when fresh, else read now (and
         remembered).
@@ -101,11 +116,14 @@ class CaseIndex:
         With a ``context`` this is what ``due`` needs: an unreadable file's problems, and for
         each valid case its unmet due entries (and with ``met`` its met ones too) as computed
         under that context, or its data to compute them; a case with none (a closed one) is
-        left out altogether.
+        left out altogether. Each stored due row is passed through ``decode`` while git is
+        still looking at the files.
         """
         started = time.time_ns()
-        disk = self._disk()
-        result = self._stored_entries(disk, context, met)
+        finish = self._start_disk(started)
+        stored = self._stored_rows(context, met, decode)  # while git looks at the files
+        disk = finish()
+        result = self._fresh_entries(disk, stored)
         missing = [e for e in result if e.data is _MISSING]  # its data is not in the index
         result = [e for e in result if e.data is not _MISSING]
         updates: list[tuple[Any, ...]] = []
@@ -126,8 +144,7 @@ class CaseIndex:
             if not got.problems:
                 bodies.append((path, json.dumps(got.data, ensure_ascii=False)))
         gone = disk.gone if disk.vouched else (disk.stored.keys() - disk.keys.keys()) | disk.gone
-        listing = [] if disk.vouched or disk.listing is None else [(LISTING, disk.listing)]
-        self._write(updates, bodies, gone, listing)
+        self._write(updates, bodies, gone, disk.meta)
         result.sort(key=lambda entry: entry.path)
         return result
 
@@ -145,56 +162,107 @@ class CaseIndex:
             statements,
         )
 
-    def _disk(self) -> Disk:
-        """The keys the case files have now: from git where it can vouch for them."""
-        view = git_view(self.root, self.cases_dir) if self.use_git else None
-        if view is None:
-            return Disk(dict(scan(self.root, self.cases_dir)), self._stored_keys())
-        others = [p for p in (*view.untracked, *view.dirty) if is_case_path(p)]
-        listing = view.fingerprint()
-        if self.recall(LISTING) == listing:  # the staged files are as at the last full pass
-            stat_keyed = self._stored_keys("WHERE stat NOT LIKE 'oid:%'")  # git can't vouch
-            keys = _stat_keys(self.root, {*others, *stat_keyed})
-            gone = {p for p in (*view.dirty, *stat_keyed) if p not in keys}  # deleted since
-            return Disk(keys, stat_keyed, gone, vouched=True)
+    def _start_disk(self, started_ns: int) -> Callable[[], Disk]:
+        """Start finding the keys the case files have now (git runs while the caller queries
+        the index); the function returned finishes."""
+        if not self.use_git:
+            return self._scanned
+        dirty = dirty_check(self.root, self.cases_dir)  # needed either way: start it first
+        index_key = _lstat_key(index_file(self.root))
+        tree = Tree.load(self.recall(TREE))
+        if tree and tree.holds(self.root, index_key, self.recall(LISTING)):
+            stat_keyed = self._stored_keys(_STAT_KEYED)
+            return lambda: self._checked(dirty, stat_keyed)
+        staged = Running(self.root, {"staged": staged_args(self.cases_dir)})
+        folders: dict[str, StatKey] = {}
+        files = [path for path, _ in case_files(self.root, self.cases_dir, folders)]
+        tree = Tree(index_key, folders, "")
+        return lambda: self._listed(dirty, staged, files, tree, started_ns)
+
+    def _scanned(self) -> Disk:
+        """Without git: every file by its stat."""
+        return Disk(dict(scan(self.root, self.cases_dir)), self._stored_keys())
+
+    def _checked(self, dirty: Running, stat_keyed: dict[str, StatKey]) -> Disk:
+        """Nothing was added to or removed from git's index or the case folders since the last
+        listing pass: only the files ``diff-files`` names, and those stored by their stat."""
+        out = dirty.outputs()
+        if out is None:
+            return self._scanned()
+        return self._vouched({p for p in paths(out["dirty"]) if is_case_path(p)}, stat_keyed)
+
+    def _listed(
+        self, dirty: Running, staged: Running, files: list[str], tree: Tree, started_ns: int
+    ) -> Disk:
+        """A pass with git's staged listing and our own walk of the folders (``files``)."""
+        changed, listed = dirty.outputs(), staged.outputs()
+        if changed is None or listed is None:
+            return self._scanned()
+        staged_now = Staged(listed["staged"])
+        checked = staged_now.oids()
+        named = {p for p in paths(changed["dirty"]) if is_case_path(p)}
+        others = named.union(p for p in files if p not in checked)  # git can't vouch for these
+        tree.listing = staged_now.fingerprint()
+        meta = [(TREE, tree.dump() if tree.trusted(started_ns) else "")]
+        if self.recall(LISTING) == tree.listing:  # the staged files are as at the last full pass
+            disk = self._vouched(others, self._stored_keys(_STAT_KEYED))
+            disk.meta = meta
+            return disk
         keys = {
             path: OID_PREFIX + oid
-            for path, oid in view.oids().items()
-            if path not in view.dirty and is_case_path(path)
+            for path, oid in checked.items()
+            if path not in named and is_case_path(path)
         }
         keys.update(_stat_keys(self.root, others))
-        return Disk(keys, self._stored_keys(), listing=listing)
+        return Disk(keys, self._stored_keys(), meta=[(LISTING, tree.listing), *meta])
+
+    def _vouched(self, others: set[str], stat_keyed: dict[str, StatKey]) -> Disk:
+        keys = _stat_keys(self.root, {*others, *stat_keyed})
+        gone = {p for p in (*others, *stat_keyed) if p not in keys}  # deleted since
+        return Disk(keys, stat_keyed, gone, vouched=True)
 
     def _stored_keys(self, where: str = "") -> dict[str, StatKey]:
         return dict(self._query(f"SELECT path, stat FROM files {where}"))
 
-    def _stored_entries(self, disk: Disk, context: str | None, met: bool) -> list[Entry]:
-        result: list[Entry] = []
-        for path, key, problems in self._query(
-            "SELECT path, stat, problems FROM files WHERE problems IS NOT NULL"
-        ):
-            if disk.fresh(path, key):
-                rows = json.loads(problems)
-                result.append(Entry(path, key, problems=[Problem(*p) for p in rows]))
+    def _stored_rows(self, context: str | None, met: bool, decode: Callable[[Any], Any]) -> _Stored:
+        """What the index holds for this command, before knowing which of it is fresh."""
+        stored = _Stored(
+            self._query("SELECT path, stat, problems FROM files WHERE problems IS NOT NULL")
+        )
         if context is None:
-            need_data = self._query("SELECT path, stat FROM files WHERE problems IS NULL")
-        else:
-            sql = "SELECT path, stat, due, NULL FROM files WHERE context = ? AND due IS NOT NULL"
-            if met:
-                sql = (
-                    "SELECT path, stat, due, met FROM files"
-                    " WHERE context = ? AND (due IS NOT NULL OR met IS NOT NULL)"
-                )
-            for path, key, due, met_rows in self._query(sql, (context,)):
-                if disk.fresh(path, key):
-                    rows = (json.loads(due) if due else []) + (json.loads(met_rows or "[]"))
-                    result.append(Entry(path, key, due=rows))
-            need_data = self._query(
-                "SELECT path, stat FROM files WHERE problems IS NULL"
-                " AND (context IS NULL OR context != ?)",
-                (context,),
+            stored.need_data = self._query("SELECT path, stat FROM files WHERE problems IS NULL")
+            return stored
+        sql = "SELECT path, stat, due, NULL FROM files WHERE context = ? AND due IS NOT NULL"
+        if met:
+            sql = (
+                "SELECT path, stat, due, met FROM files"
+                " WHERE context = ? AND (due IS NOT NULL OR met IS NOT NULL)"
             )
-        fresh = {path: key for path, key in need_data if disk.fresh(path, key)}
+        stored.due = [
+            (
+                path,
+                key,
+                [decode(row) for row in (json.loads(due or "[]") + json.loads(more or "[]"))],
+            )
+            for path, key, due, more in self._query(sql, (context,))
+        ]
+        stored.need_data = self._query(  # `<` and `>`, not `!=`: so that the index serves
+            "SELECT path, stat FROM files WHERE problems IS NULL"
+            " AND (context IS NULL OR context < ? OR context > ?)",
+            (context, context),
+        )
+        return stored
+
+    def _fresh_entries(self, disk: Disk, stored: _Stored) -> list[Entry]:
+        result = [
+            Entry(path, key, problems=[Problem(*p) for p in json.loads(problems)])
+            for path, key, problems in stored.problems
+            if disk.fresh(path, key)
+        ]
+        for path, key, rows in stored.due:
+            if disk.fresh(path, key):
+                result.append(Entry(path, key, due=rows))
+        fresh = {path: key for path, key in stored.need_data if disk.fresh(path, key)}
         return result + self._with_data(fresh)
 
     def _with_data(self, keys: dict[str, StatKey]) -> list[Entry]:
@@ -328,6 +396,54 @@ class CaseIndex:
 
 _MISSING = object()  # a stored case whose data is not in the index
 
+_STAT_KEYED = "WHERE stat NOT LIKE 'oid:%'"  # the entries git cannot vouch for
+
+
+@dataclass
+class _Stored:
+    problems: list[Any]  # (path, stat, problems JSON) of unreadable files
+    due: list[Any] = field(default_factory=list)  # (path, stat, decoded due and met rows)
+    need_data: list[Any] = field(default_factory=list)  # (path, stat) of cases to compute
+
+
+@dataclass
+class Tree:
+    """What a listing pass saw: the stat of git's index file and of every folder under the
+    cases folder, each taken before it was read, and the fingerprint of git's staged listing.
+
+    While the index file and every folder have the stat remembered, no path was staged,
+    unstaged, added or removed since (a new file changes its folder's mtime; git replaces its
+    index file, so its inode changes), and only ``diff-files`` needs to run. Stats younger than
+    the racy window are not remembered: a change in the same tick could keep them.
+    """
+
+    index: StatKey | None
+    folders: dict[str, StatKey]
+    listing: str
+
+    def dump(self) -> str:
+        return json.dumps([self.index, self.folders, self.listing])
+
+    @classmethod
+    def load(cls, text: str | None) -> Tree | None:
+        try:
+            index, folders, listing = json.loads(text or "null")
+        except (TypeError, ValueError):
+            return None
+        return cls(index, folders, listing)
+
+    def trusted(self, started_ns: int) -> bool:
+        """Worth remembering: git has an index file, the cases folder exists (else a folder
+        made later would go unseen), and no stat is racy."""
+        keys = [self.index, *self.folders.values()]
+        return bool(self.folders) and all(k is not None and not _racy(k, started_ns) for k in keys)
+
+    def holds(self, root: Path, index_key: StatKey | None, listing: str | None) -> bool:
+        """The index file, the folders and the index's entries are still as remembered."""
+        if index_key is None or index_key != self.index or listing != self.listing:
+            return False
+        return _stat_keys(root, self.folders) == self.folders
+
 
 @dataclass
 class Disk:
@@ -343,7 +459,7 @@ class Disk:
     stored: dict[str, StatKey]  # the index's keys: of every path, or (vouched) of the stat-keyed
     gone: set[str] = field(default_factory=set)
     vouched: bool = False
-    listing: str | None = None  # the staged listing's fingerprint, remembered after a full pass
+    meta: list[tuple[str, str]] = field(default_factory=list)  # to remember with the entries
 
     def fresh(self, path: str, stored: StatKey) -> bool:
         key = self.keys.get(path)
@@ -397,24 +513,40 @@ def is_case_path(relative: str) -> bool:
     )
 
 
-def case_files(root: Path, cases_dir: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def case_files(
+    root: Path, cases_dir: str, folders: dict[str, StatKey] | None = None
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every ``<cases_dir>/**/*.yaml`` (hidden and temporary files skipped), unsorted, by its
-    path relative to ``root``."""
+    path relative to ``root``; with each folder's stat key (taken before listing it) put in
+    ``folders`` when given."""
     base = root / cases_dir
     if base.is_dir():
-        yield from _walk_cases(str(base), cases_dir)
+        yield from _walk_cases(str(base), cases_dir, folders)
 
 
-def _walk_cases(folder: str, relative: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _walk_cases(
+    folder: str, relative: str, folders: dict[str, StatKey] | None
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    if folders is not None:
+        folders[relative] = stat_key(os.lstat(folder))  # before listing: a later change shows
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk_cases(entry.path, f"{relative}/{name}")
+                yield from _walk_cases(entry.path, f"{relative}/{name}", folders)
             elif name.endswith((".yaml", ".yml")):
                 yield f"{relative}/{name}", entry
+
+
+def _lstat_key(path: Path | None) -> StatKey | None:
+    if path is None:
+        return None
+    try:
+        return stat_key(os.lstat(path))
+    except OSError:
+        return None
 
 
 def _racy(key: StatKey, started_ns: int) -> bool:

@@ -41,6 +41,14 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="BaseModel")
 
 
+def root_above(here: Path) -> Path | None:
+    """``here`` (resolved) or its nearest parent holding a ``yq.yaml``."""
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG_FILE).is_file():
+            return candidate
+    return None
+
+
 @dataclass
 class LoadedCase:
     """A case read from disk with where it came from (for messages and JSON output)."""
@@ -71,9 +79,9 @@ class Repo:
         here = (start or Path.cwd()).resolve()
         if start is not None and not here.is_dir():
             raise YqError(f"仓库目录不存在：{start}")
-        for candidate in (here, *here.parents):
-            if (candidate / CONFIG_FILE).is_file():
-                return cls(candidate)
+        root = root_above(here)
+        if root is not None:
+            return cls(root)
         raise YqError(
             f"在 {here} 及其上级目录中找不到 {CONFIG_FILE}：请在案件仓库中运行，"
             "或用 --repo 指定，或先运行 yqctl init 创建仓库"
@@ -218,12 +226,15 @@ class Repo:
         entries: list[DueEntry] = []
         problems: list[Problem] = []
         computed: list[tuple[Entry, list[Any], list[Any]]] = []
-        for entry in self.index.entries(self._read_entry, context=context, met=met):
+        stored = self.index.entries(
+            self._read_entry, context=context, met=met, decode=DueEntry.from_plain
+        )
+        for entry in stored:
             problems.extend(entry.problems)
             if entry.problems:
                 continue
             if entry.due is not None:
-                entries.extend(DueEntry.from_plain(row) for row in entry.due)
+                entries.extend(entry.due)
                 continue
             from yqctl.core.deadlines import due_entries
 

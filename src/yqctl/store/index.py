@@ -25,6 +25,7 @@ from typing import Any
 
 from yqctl.errors import Problem
 from yqctl.store.gitview import Running, Staged, dirty_check, index_file, paths, staged_args
+from yqctl.store.parallel import map_shared
 
 CACHE_DIR = ".yqctl/cache"
 DB_NAME = "cases.sqlite"
@@ -81,10 +82,30 @@ class Read:
     case: Any = None
     problems: list[Problem] = field(default_factory=list)
     oid: str | None = None  # the git object id of the bytes read (see gitview.blob_id)
+    key: StatKey = POISONED  # the key of the index entry made from it
+    text: str | None = None  # the data as JSON, when it came as such from a helper process
 
 
 def _as_is(row: Any) -> Any:
     return row
+
+
+def _pack(got: Read | None) -> tuple[Any, ...] | None:
+    """What a helper process sends back: the data as JSON (quicker to send than to pickle, and
+    what the index stores anyway), not the validated case (this process validates it again only
+    if it needs it)."""
+    if got is None:
+        return None
+    text = None if got.problems else json.dumps(got.data, ensure_ascii=False)
+    return (got.key, text, got.problems, got.oid)
+
+
+def _unpack(packed: tuple[Any, ...] | None) -> Read | None:
+    if packed is None:
+        return None
+    key, text, problems, oid = packed
+    data = None if text is None else json.loads(text)
+    return Read(data, None, problems, oid, key, text)
 
 
 class CaseIndex:
@@ -128,25 +149,39 @@ class CaseIndex:
         result = [e for e in result if e.data is not _MISSING]
         updates: list[tuple[Any, ...]] = []
         bodies: list[tuple[str, str]] = []
-        for path in sorted(disk.stale() | {e.path for e in missing}):
-            try:
-                st = os.lstat(self.root / path)  # before reading: a later change shows
-            except OSError:
+        stale = sorted(disk.stale() | {e.path for e in missing})
+        fresh = map_shared(
+            lambda path: self._read(read, path, disk, started), stale, pack=_pack, unpack=_unpack
+        )
+        for path, got in zip(stale, fresh, strict=True):
+            if got is None:
                 disk.gone.add(path)
                 continue
-            got = read(self.root / path)
-            key = disk.keys.get(path)
-            if not (got.oid and key == OID_PREFIX + got.oid):  # not vouched for by git
-                key = stat_key(st)
-                key = POISONED if _racy(key, started) else key
-            result.append(Entry(path, key, got.data, got.problems, got.case))
-            updates.append((path, key, _problems_json(got.problems)))
+            result.append(Entry(path, got.key, got.data, got.problems, got.case))
+            updates.append((path, got.key, _problems_json(got.problems)))
             if not got.problems:
-                bodies.append((path, json.dumps(got.data, ensure_ascii=False)))
+                bodies.append((path, got.text or json.dumps(got.data, ensure_ascii=False)))
         gone = disk.gone if disk.vouched else (disk.stored.keys() - disk.keys.keys()) | disk.gone
         self._write(updates, bodies, gone, disk.meta)
         result.sort(key=lambda entry: entry.path)
         return result
+
+    def _read(
+        self, read: Callable[[Path], Read], path: str, disk: Disk, started: int
+    ) -> Read | None:
+        """One file read now, with the key its index entry gets; None if it is gone."""
+        try:
+            st = os.lstat(self.root / path)  # before reading: a later change shows
+        except OSError:
+            return None
+        got = read(self.root / path)
+        key = disk.keys.get(path)
+        if got.oid and key == OID_PREFIX + got.oid:  # vouched for by git
+            got.key = key
+        else:
+            got.key = stat_key(st)
+            got.key = POISONED if _racy(got.key, started) else got.key
+        return got
 
     def store_due(self, context: str, rows: list[tuple[Entry, list[Any], list[Any]]]) -> None:
         """Remember ``due``'s unmet and met entries of these cases under ``context`` (only where

@@ -83,13 +83,15 @@ def test_start_up_and_help_import_nothing_heavy(argv: list[str] | None) -> None:
     assert sorted(loaded & set(HEAVY)) == []
 
 
+@pytest.mark.parametrize("command", ["due", "list"])
 @pytest.mark.parametrize("output", [[], ["--json"]], ids=["table", "json"])
-def test_due_on_a_warm_index_imports_nothing_heavy(
-    output: list[str], demo_repo: Path, yq: Runner
+def test_due_and_list_on_a_warm_index_import_nothing_heavy(
+    command: str, output: list[str], demo_repo: Path, yq: Runner
 ) -> None:
     """Cron runs `due` every few minutes: once the index is warm it reads no YAML, builds no
-    model, and prints without rich (each of those is ~30–100 ms of start-up)."""
-    argv = ["due", "--repo", str(demo_repo), "--now", NOW, *output]
+    model, and prints without rich (each of those is ~30–100 ms of start-up). `list` works on
+    the summaries the index keeps."""
+    argv = [command, "--repo", str(demo_repo), "--now", NOW, *output]
     assert yq(*argv).code == 0  # warms the index
     assert sorted(modules_loaded_by(argv) & set(HEAVY)) == []
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import NOW, Runner, git
+from yqctl.cli.zh import cells
 
 
 def case_file(root: Path, case_id: str) -> Path:
@@ -156,6 +157,23 @@ def test_list_filters(repo: Path, yq: Runner, new_case: Callable[..., str]) -> N
     assert ids("--status", "open") == [late, early]
     assert ids("--status", "closed") == []
     assert yq("list", "--repo", str(repo), "--status", "bogus").code == 2
+    assert ids("--level", "1") == []  # ungraded cases have no level
+
+
+def test_list_table_is_newest_first_with_marks_and_aligned_columns(
+    repo: Path, yq: Runner, new_case: Callable[..., str]
+) -> None:
+    old = new_case("--discovered-at", "2026-11-01 08:00", "--title", "旧的")
+    drill = new_case("--discovered-at", "2026-11-20 08:00", "--title", "演练的", "--drill")
+    result = yq("list", "--repo", str(repo), "--drills")
+    assert result.code == 0, result.err
+    title, header, *rows = result.out.splitlines()
+    assert title == "案件 2 件"
+    assert [row.split()[0] for row in rows] == [drill, old]
+    assert rows[0].endswith("［演练］演练的") and rows[1].endswith("旧的")
+    assert "待定级" in rows[1] and "2026-11-01 08:00" in rows[1]
+    starts = [cells(line[: line.index("2026-11")]) for line in rows]
+    assert starts == [cells(header[: header.index("发现时间")])] * 2
 
 
 def test_repo_found_from_subdirectory(repo: Path, yq: Runner, new_case: Callable[..., str]) -> None:

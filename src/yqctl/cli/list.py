@@ -1,6 +1,6 @@
 """``yqctl list``: the cases, filtered."""
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -9,14 +9,14 @@ from yqctl.cli.common import (
     NowOpt,
     RepoOpt,
     check_choices,
-    console,
     emit_json,
     open_repo,
     warn_unreadable,
 )
 
 if TYPE_CHECKING:
-    from yqctl.store.repo import LoadedCase, Repo
+    from yqctl.core.listing import CaseSummary
+    from yqctl.store.repo import Repo
 
 
 def list_cases(
@@ -39,13 +39,11 @@ def list_cases(
 ) -> None:
     """列出案件，最新发现的在前。演练案件默认不显示。"""
     from yqctl.core.enums import Category, Status
-    from yqctl.core.listing import CaseFilter, select
+    from yqctl.core.listing import CaseFilter, discovered_at, select
     from yqctl.timeutil import parse_time
 
     store = open_repo(repo)
-    zone = store.config.zone
-    case_set = store.load_all()
-    warn_unreadable(case_set.problems)
+    zone = store.zone
     criteria = CaseFilter(
         statuses=check_choices(status, Status, "--status"),
         levels=frozenset(level or ()),
@@ -55,42 +53,41 @@ def list_cases(
         until=parse_time(until, zone, what="--until") if until else None,
         drills=drills,
     )
-    chosen = [c for c in case_set.cases if select(c.case, criteria)]
-    chosen.sort(key=lambda c: c.case.discovered_at, reverse=True)
+    summaries, problems = store.case_summaries()
+    warn_unreadable(problems)
+    chosen = [(path, s) for path, s in summaries if select(s, criteria)]
+    chosen.sort(key=lambda item: discovered_at(item[1]), reverse=True)
     if as_json:
-        emit_json([_summary(c) for c in chosen])
+        emit_json([{**summary, "path": path} for path, summary in chosen])
     else:
-        _print(chosen, store)
-    if case_set.problems:
+        _print([summary for _, summary in chosen], store)
+    if problems:
         raise typer.Exit(1)  # the others are listed, but an unreadable case file is a problem
 
 
-def _summary(loaded: "LoadedCase") -> dict[str, Any]:
-    data = loaded.case.model_dump(
-        mode="json", exclude={"timeline", "grading", "summary", "closure"}
-    )
-    return {**data, "path": loaded.path}
+def _print(chosen: "list[CaseSummary]", store: "Repo") -> None:
+    import sys
 
-
-def _print(chosen: "list[LoadedCase]", store: "Repo") -> None:
-    from rich.table import Table
-
-    from yqctl.core.enums import label
+    from yqctl.cli.table import render, use_color
+    from yqctl.core.enums import Category, Status, label
+    from yqctl.core.listing import discovered_at
     from yqctl.timeutil import format_time
 
-    table = Table(title=f"案件 {len(chosen)} 件", title_justify="left")
-    for column in ("编号", "发现时间", "级别", "状态", "涉事单位", "类别", "标题"):
-        table.add_column(column, no_wrap=column in ("编号", "发现时间"))
-    for loaded in chosen:
-        case = loaded.case
-        marks = ("［演练］" if case.drill else "") + ("［涉密］" if case.confidential else "")
-        table.add_row(
-            case.id,
-            format_time(case.discovered_at, store.config.zone),
-            f"{case.level}级" if case.level else "待定级",
-            label(case.status),
-            case.unit,
-            label(case.category),
-            marks + case.title,
+    rows = []
+    for case in chosen:
+        marks = ("［演练］" if case["drill"] else "") + ("［涉密］" if case["confidential"] else "")
+        rows.append(
+            [
+                case["id"],
+                format_time(discovered_at(case), store.zone),
+                f"{case['level']}级" if case["level"] else "待定级",
+                label(Status(case["status"])),
+                case["unit"],
+                label(Category(case["category"])),
+                marks + case["title"],
+            ]
         )
-    console().print(table)
+    sys.stdout.write(f"案件 {len(chosen)} 件\n")
+    if rows:
+        headers = ("编号", "发现时间", "级别", "状态", "涉事单位", "类别", "标题")
+        sys.stdout.write(render(headers, rows, color=use_color(sys.stdout)))

@@ -29,7 +29,7 @@ from yqctl.store.parallel import map_shared
 
 CACHE_DIR = ".yqctl/cache"
 DB_NAME = "cases.sqlite"
-FORMAT = "4"  # bump when the table layout or the meaning of a column changes
+FORMAT = "5"  # bump when the table layout or the meaning of a column changes
 RACY_NS = 2_000_000_000  # file times this close to the read are not trusted (FAT has 2-s times)
 BUSY_MS = 2000  # wait this long for another yqctl writing the cache, then go on without it
 
@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS files (  -- small rows: every command reads the path 
     path TEXT PRIMARY KEY,   -- relative to the repository root
     stat TEXT NOT NULL,      -- the StatKey the file had when it was read
     problems TEXT,           -- JSON [[path, line, col, message], ...] of an unreadable file
+    summary TEXT,            -- JSON of a valid case's listing summary (what `list` shows)
     context TEXT,            -- the policy fingerprint `due` was computed under
     due TEXT,                -- JSON of the case's unmet DueEntry rows under `context`; NULL: none
     met TEXT                 -- and of its met ones (only `due --all` shows them)
@@ -72,6 +73,7 @@ class Entry:
     problems: list[Problem] = field(default_factory=list)
     case: Any = None  # the validated Case when it was read in this process (saves validating)
     due: list[Any] | None = None  # cached DueEntry rows, when computed under the current context
+    summary: str | None = None  # the listing summary (JSON), when asked for and known
 
 
 @dataclass
@@ -82,6 +84,7 @@ class Read:
     case: Any = None
     problems: list[Problem] = field(default_factory=list)
     oid: str | None = None  # the git object id of the bytes read (see gitview.blob_id)
+    summary: str | None = None  # the case's listing summary as JSON (stored with the entry)
     key: StatKey = POISONED  # the key of the index entry made from it
     text: str | None = None  # the data as JSON, when it came as such from a helper process
 
@@ -97,15 +100,15 @@ def _pack(got: Read | None) -> tuple[Any, ...] | None:
     if got is None:
         return None
     text = None if got.problems else json.dumps(got.data, ensure_ascii=False)
-    return (got.key, text, got.problems, got.oid)
+    return (got.key, text, got.problems, got.oid, got.summary)
 
 
 def _unpack(packed: tuple[Any, ...] | None) -> Read | None:
     if packed is None:
         return None
-    key, text, problems, oid = packed
+    key, text, problems, oid, summary = packed
     data = None if text is None else json.loads(text)
-    return Read(data, None, problems, oid, key, text)
+    return Read(data, None, problems, oid, summary, key, text)
 
 
 class CaseIndex:
@@ -130,6 +133,7 @@ class CaseIndex:
         context: str | None = None,
         met: bool = False,
         decode: Callable[[Any], Any] = _as_is,
+        summaries: bool = False,
     ) -> list[Entry]:
         """Every case file, sorted by path, each from the index when fresh, else read now (and
         remembered).
@@ -138,11 +142,12 @@ class CaseIndex:
         each valid case its unmet due entries (and with ``met`` its met ones too) as computed
         under that context, or its data to compute them; a case with none (a closed one) is
         left out altogether. Each stored due row is passed through ``decode`` while git is
-        still looking at the files.
+        still looking at the files. With ``summaries`` (and no ``context``) a valid case's
+        entry carries its stored listing summary instead of its data, where one is stored.
         """
         started = time.time_ns()
         finish = self._start_disk(started)
-        stored = self._stored_rows(context, met, decode)  # while git looks at the files
+        stored = self._stored_rows(context, met, decode, summaries)  # while git looks
         disk = finish()
         result = self._fresh_entries(disk, stored)
         missing = [e for e in result if e.data is _MISSING]  # its data is not in the index
@@ -158,7 +163,8 @@ class CaseIndex:
                 disk.gone.add(path)
                 continue
             result.append(Entry(path, got.key, got.data, got.problems, got.case))
-            updates.append((path, got.key, _problems_json(got.problems)))
+            result[-1].summary = got.summary
+            updates.append((path, got.key, _problems_json(got.problems), got.summary))
             if not got.problems:
                 bodies.append((path, got.text or json.dumps(got.data, ensure_ascii=False)))
         gone = disk.gone if disk.vouched else (disk.stored.keys() - disk.keys.keys()) | disk.gone
@@ -259,11 +265,22 @@ class CaseIndex:
     def _stored_keys(self, where: str = "") -> dict[str, StatKey]:
         return dict(self._query(f"SELECT path, stat FROM files {where}"))
 
-    def _stored_rows(self, context: str | None, met: bool, decode: Callable[[Any], Any]) -> _Stored:
+    def _stored_rows(
+        self, context: str | None, met: bool, decode: Callable[[Any], Any], summaries: bool
+    ) -> _Stored:
         """What the index holds for this command, before knowing which of it is fresh."""
         stored = _Stored(
             self._query("SELECT path, stat, problems FROM files WHERE problems IS NOT NULL")
         )
+        if context is None and summaries:
+            stored.summaries = self._query(
+                "SELECT path, stat, summary FROM files WHERE problems IS NULL"
+                " AND summary IS NOT NULL"
+            )
+            stored.need_data = self._query(
+                "SELECT path, stat FROM files WHERE problems IS NULL AND summary IS NULL"
+            )
+            return stored
         if context is None:
             stored.need_data = self._query("SELECT path, stat FROM files WHERE problems IS NULL")
             return stored
@@ -297,6 +314,9 @@ class CaseIndex:
         for path, key, rows in stored.due:
             if disk.fresh(path, key):
                 result.append(Entry(path, key, due=rows))
+        for path, key, summary in stored.summaries:
+            if disk.fresh(path, key):
+                result.append(Entry(path, key, summary=summary))
         fresh = {path: key for path, key in stored.need_data if disk.fresh(path, key)}
         return result + self._with_data(fresh)
 
@@ -355,8 +375,8 @@ class CaseIndex:
         if not updates and not gone and not meta:
             return
         self._execute(
-            "INSERT OR REPLACE INTO files (path, stat, problems, context, due, met)"
-            " VALUES (?, ?, ?, NULL, NULL, NULL)",
+            "INSERT OR REPLACE INTO files (path, stat, problems, summary, context, due, met)"
+            " VALUES (?, ?, ?, ?, NULL, NULL, NULL)",
             updates,
             ("INSERT OR REPLACE INTO bodies (path, data) VALUES (?, ?)", bodies),
             ("DELETE FROM files WHERE path = ?", [(path,) for path in gone]),
@@ -439,6 +459,7 @@ class _Stored:
     problems: list[Any]  # (path, stat, problems JSON) of unreadable files
     due: list[Any] = field(default_factory=list)  # (path, stat, decoded due and met rows)
     need_data: list[Any] = field(default_factory=list)  # (path, stat) of cases to compute
+    summaries: list[Any] = field(default_factory=list)  # (path, stat, summary JSON)
 
 
 @dataclass

@@ -33,12 +33,21 @@ if TYPE_CHECKING:
     from yqctl.core.case import Case
     from yqctl.core.config import Org, RepoConfig
     from yqctl.core.due import DueEntry
+    from yqctl.core.listing import CaseSummary
     from yqctl.core.workdays import WorkCalendar
     from yqctl.store import yamlio
     from yqctl.store.index import CaseIndex, Entry, Read
     from yqctl.store.policies import LoadedPolicy
 
 M = TypeVar("M", bound="BaseModel")
+
+
+def _summary_json(case: Case) -> str:
+    import json
+
+    from yqctl.core.listing import summarize
+
+    return json.dumps(summarize(case), ensure_ascii=False)
 
 
 def root_above(here: Path) -> Path | None:
@@ -216,6 +225,20 @@ class Repo:
                 result.cases.append(item)
         return result
 
+    def case_summaries(self) -> tuple[list[tuple[str, CaseSummary]], list[Problem]]:
+        """Every valid case's listing summary with its path, from the index where it holds one
+        (no model is built), and the problems of the files that are not valid cases."""
+        import json
+
+        found: list[tuple[str, CaseSummary]] = []
+        problems: list[Problem] = []
+        for entry in self.index.entries(self._read_entry, summaries=True):
+            problems.extend(entry.problems)
+            if not entry.problems:
+                text = entry.summary or _summary_json(self._loaded(entry).case)
+                found.append((entry.path, json.loads(text)))
+        return found, problems
+
     def due_entries(self, *, met: bool = False) -> tuple[list[DueEntry], list[Problem]]:
         """What ``yqctl due`` holds against the clock: every unmet deadline of every case (and
         with ``met`` the met ones too), from the index when it was computed under the current
@@ -266,7 +289,9 @@ class Repo:
             loaded = self.read_case_file(path)
         except YqError as exc:
             return Read(problems=exc.problems or [Problem(self.relative(path), 0, 0, exc.message)])
-        return Read(loaded.doc.data, loaded.case, oid=loaded.oid)
+        return Read(
+            loaded.doc.data, loaded.case, oid=loaded.oid, summary=_summary_json(loaded.case)
+        )
 
     def _loaded(self, entry: Entry) -> LoadedCase:
         from yqctl.core.case import Case

@@ -391,10 +391,15 @@ def deadline_lines(
     """Every deadline due in ``period``, judged on the timeline as it stood at ``as_of``."""
     found: list[DeadlineLine] = []
     for case in cases:
+        due_now = [
+            deadline
+            for deadline in deadlines(case, policy, calendar, zone)
+            if deadline.due is not None and period.contains(deadline.due)
+        ]
+        if not due_now:
+            continue  # most cases: no copy of the timeline needed
         known = case.model_copy(update={"timeline": [e for e in case.timeline if e.at <= as_of]})
-        for deadline in deadlines(case, policy, calendar, zone):
-            if deadline.due is None or not period.contains(deadline.due):
-                continue
+        for deadline in due_now:
             state = evaluate(deadline, known, as_of)
             outcome = _OUTCOME_OF[state.status]
             found.append(

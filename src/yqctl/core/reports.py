@@ -392,14 +392,14 @@ def deadline_lines(
     found: list[DeadlineLine] = []
     for case in cases:
         due_now = [
-            deadline
+            (deadline, deadline.due)
             for deadline in deadlines(case, policy, calendar, zone)
             if deadline.due is not None and period.contains(deadline.due)
         ]
         if not due_now:
             continue  # most cases: no copy of the timeline needed
         known = case.model_copy(update={"timeline": [e for e in case.timeline if e.at <= as_of]})
-        for deadline in due_now:
+        for deadline, due in due_now:
             state = evaluate(deadline, known, as_of)
             outcome = _OUTCOME_OF[state.status]
             found.append(
@@ -409,7 +409,7 @@ def deadline_lines(
                     key=deadline.key,
                     title=deadline.title,
                     clause=deadline.clause,
-                    due=deadline.due,
+                    due=due,
                     met_at=state.met_at,
                     outcome=outcome,
                     outcome_label=OUTCOME_LABELS[outcome],

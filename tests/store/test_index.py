@@ -304,41 +304,32 @@ def test_while_git_and_the_folders_are_unchanged_only_diff_files_runs_and_sees_a
     assert texts(index, read) == found
     assert runs.take() == ["diff-files"] and read.take() == []  # the fast path
 
-    def after(change: Callable[[], object], expected: dict[str, str], lists: bool) -> None:
+    later = tmp_path / "cases" / "later"
+    expected = {"A.yaml": "title: A.yaml\n", "B.yaml": "title: B.yaml\n"}
+    # (what changes, the file and its text afterwards (None: gone), whether git lists again)
+    steps: list[tuple[Callable[[], object], str, str | None, bool]] = [
+        (
+            lambda: (folder / "A.yaml").write_text("title: edited\n"),
+            "A.yaml",
+            "title: edited\n",
+            False,
+        ),
+        (lambda: (folder / "C.yaml").write_text("title: C\n"), "C.yaml", "title: C\n", True),
+        (lambda: (later / "D.yaml").write_text("title: D\n"), "D.yaml", "title: D\n", True),
+        (lambda: (folder / "B.yaml").unlink(), "B.yaml", None, True),  # its folder changes
+        (lambda: git(tmp_path, "add", "cases"), "A.yaml", "title: edited\n", True),  # git's index
+    ]
+    for change, name, text, lists in steps:
         change()
-        assert texts(index, read) == expected
-        assert runs.take() == (["diff-files", "ls-files"] if lists else ["diff-files"])
+        if text is None:
+            del expected[name]
+        else:
+            expected[name] = text
+        assert texts(index, read) == expected, name
+        assert runs.take() == (["diff-files", "ls-files"] if lists else ["diff-files"]), name
         read.take()
         assert texts(index, read) == expected  # and again, on the fast path, reading nothing
-        assert runs.take() == ["diff-files"] and read.take() == []
-
-    a_b = {"A.yaml": "title: A.yaml\n", "B.yaml": "title: B.yaml\n"}
-    after(
-        lambda: (folder / "A.yaml").write_text("title: edited\n"),
-        a_b | {"A.yaml": "title: edited\n"},
-        lists=False,
-    )
-    a_b["A.yaml"] = "title: edited\n"
-    after(
-        lambda: (folder / "C.yaml").write_text("title: C\n"),
-        a_b | {"C.yaml": "title: C\n"},
-        lists=True,
-    )
-    a_b["C.yaml"] = "title: C\n"
-    later = tmp_path / "cases" / "later"
-    after(
-        lambda: (later / "D.yaml").write_text("title: D\n"),
-        a_b | {"D.yaml": "title: D\n"},
-        lists=True,
-    )
-    a_b["D.yaml"] = "title: D\n"
-    after(
-        lambda: (folder / "B.yaml").unlink(),  # its folder changes
-        {k: v for k, v in a_b.items() if k != "B.yaml"},
-        lists=True,
-    )
-    del a_b["B.yaml"]
-    after(lambda: git(tmp_path, "add", "cases"), a_b, lists=True)  # git's index changed
+        assert runs.take() == ["diff-files"] and read.take() == [], name
 
 
 def test_a_file_git_is_told_not_to_check_is_checked_by_its_stat(

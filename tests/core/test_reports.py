@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from tests.core.policy_helpers import CALENDAR, MIDDLE, UNIVERSITY, ZONE, make_case, t
-from yqctl.core.case import Case
-from yqctl.core.periods import parse_month, parse_week
+from yqctl.core.case import ID_ALPHABET, Case
+from yqctl.core.periods import day_period, parse_month, parse_week
 from yqctl.core.reports import (
+    CaseFacets,
     CaseLine,
     Outcome,
     PeriodReport,
     ReportOptions,
+    facets_of,
     period_report,
     serious_levels,
     status_at,
+    touches,
 )
 from yqctl.core.views import Letterhead
 
@@ -235,3 +241,67 @@ def test_monthly_report_counts_the_whole_month() -> None:
     r = report(period=parse_month("2026-11", ZONE))
     assert r.totals.new == 8  # every non-drill case discovered in November up to now
     assert r.totals.closed == 3  # FFFF on 11-10, HHHH on 11-18, JJJJ on 11-24 before now
+
+
+# ---- which cases a report can touch -------------------------------------------------------------
+
+
+def spread_cases() -> list[Case]:
+    """Cases discovered every 29 hours from September to December, a third closed 1 hour to 5 days or 10 to 40 days later,
+    some drills, with and without their registration form: every branch of ``touches``."""
+    found = []
+    start = t("2026-09-01T08:00:00+08:00")
+    for n in range(90):
+        discovered = start + timedelta(hours=29 * n)
+        suffix = "".join(ID_ALPHABET[(n >> shift) & 31] for shift in (15, 10, 5, 0))
+        extra: dict[str, Any] = {"id": f"YQ-{discovered:%Y%m%d}-{suffix}"}
+        if n % 3 == 0:
+            hours = 1 + (n * 13) % 120 if n % 2 else 24 * (10 + n % 30)
+            closed = discovered + timedelta(hours=hours)
+            extra |= {"status": "closed", "closure": closure(closed.isoformat())}
+        timeline = [((discovered + timedelta(hours=n % 50)).isoformat(), "registration_form")]
+        found.append(
+            make_case(
+                level=3 - n % 3 if n % 5 else None,
+                discovered_at=discovered.isoformat(),
+                timeline=timeline if n % 4 else [],
+                drill=n % 11 == 0,
+                **extra,
+            )
+        )
+    return found
+
+
+PERIODS = [
+    *(day_period(date(2026, 10, d), ZONE) for d in (1, 15, 31)),
+    *(parse_week(w, ZONE) for w in ("2026-W40", "2026-W44", "2026-W47")),
+    *(parse_month(m, ZONE) for m in ("2026-09", "2026-10", "2026-11", "2026-12")),
+]
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.key)
+@pytest.mark.parametrize("drills", [False, True], ids=["", "drills"])
+def test_a_report_of_the_cases_it_touches_is_the_report_of_all(period: Any, drills: bool) -> None:
+    everything = spread_cases()
+    options = ReportOptions(include_drills=drills)
+    for now in (period.start + timedelta(hours=30), t("2027-01-15T12:00:00+08:00")):
+        chosen = [
+            c
+            for c in everything
+            if touches(facets_of(c, UNIVERSITY, CALENDAR, ZONE), period, now, options)
+        ]
+        full = period_report(everything, UNIVERSITY, CALENDAR, ZONE, period, now, HEAD, options)
+        assert period_report(chosen, UNIVERSITY, CALENDAR, ZONE, period, now, HEAD, options) == full
+        assert len(chosen) < len(everything)  # the point: most are left out
+
+
+def test_a_case_closed_long_before_counts_only_for_a_deadline_due_in_the_period() -> None:
+    old = CaseFacets(t("2026-10-01T08:00:00+08:00"), t("2026-10-05T08:00:00+08:00"), False, ())
+    late = CaseFacets(old.discovered_at, old.closed_at, False, (t("2026-11-18T09:00:00+08:00"),))
+    assert not touches(old, WEEK, AFTER, ReportOptions())
+    assert touches(late, WEEK, AFTER, ReportOptions())
+    recent = CaseFacets(t("2026-11-10T08:00:00+08:00"), t("2026-11-11T08:00:00+08:00"), False, ())
+    day = day_period(date(2026, 11, 16), ZONE)  # its chart shows 11-10 .. 11-16
+    assert touches(recent, day, AFTER, ReportOptions())
+    assert not touches(old, day, AFTER, ReportOptions())
+    assert CaseFacets.from_json(late.to_json()) == late

@@ -136,7 +136,9 @@ def _period_report(
         raise UsageError(
             f"{period.label}尚未开始（现在是 {moment:%Y-%m-%d %H:%M}），没有可报告的内容"
         )
-    case_set = store.load_all()
+    from yqctl.core.reports import touches
+
+    case_set = store.cases_where(lambda facets: touches(facets, period, moment, options))
     warn_unreadable(case_set.problems)  # the report would be incomplete: say so loudly
     cases = [loaded.case for loaded in case_set.cases]
     deliver(store, period_document(store, period, moment, options, cases), fmt, output, as_json)

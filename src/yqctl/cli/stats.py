@@ -38,7 +38,7 @@ def stats(
 ) -> None:
     """各涉事单位在时段内到期的处置时限：按时完成、逾期完成、超时未完成、未到期，以及按时完成率。"""
     from yqctl.core.periods import PeriodKind, choose_period
-    from yqctl.core.reports import ReportOptions, period_report
+    from yqctl.core.reports import ReportOptions, period_report, touches
     from yqctl.core.views import Letterhead
 
     store = open_repo(repo)
@@ -47,7 +47,8 @@ def stats(
     period = choose_period(
         PeriodKind.monthly, moment, zone, day=day, week=week, month=month, since=since, until=until
     )
-    case_set = store.load_all()
+    options = ReportOptions(include_drills=drills)
+    case_set = store.cases_where(lambda facets: touches(facets, period, moment, options))
     warn_unreadable(case_set.problems)
     head = Letterhead(store.config.institution, store.config.office, "", "舆情统计", moment)
     report = period_report(
@@ -58,7 +59,7 @@ def stats(
         period,
         moment,
         head,
-        ReportOptions(include_drills=drills),
+        options,
     )
     if as_json:
         emit_json(_json(report))

@@ -267,6 +267,64 @@ def period_report(
     )
 
 
+# ---- which cases a report can touch ------------------------------------------------------------
+
+PER_DAY_REACH = timedelta(
+    days=8
+)  # a 日报's chart of new cases goes back 7 days (with room for zones)
+
+
+@dataclass(frozen=True)
+class CaseFacets:
+    """What decides whether a period report can touch a case, kept by the case index under the
+    policy's fingerprint, so that a report validates only the cases it needs."""
+
+    discovered_at: datetime
+    closed_at: datetime | None
+    drill: bool
+    due: tuple[datetime, ...]  # every deadline's due time (as ``deadline_lines`` computes them)
+
+    def to_json(self) -> list[Any]:
+        closed = self.closed_at.isoformat() if self.closed_at else None
+        return [
+            self.discovered_at.isoformat(),
+            closed,
+            self.drill,
+            [d.isoformat() for d in self.due],
+        ]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> CaseFacets:
+        discovered, closed, drill, due = data
+        return cls(
+            datetime.fromisoformat(discovered),
+            datetime.fromisoformat(closed) if closed else None,
+            drill,
+            tuple(datetime.fromisoformat(d) for d in due),
+        )
+
+
+def facets_of(case: Case, policy: Policy, calendar: WorkCalendar, zone: ZoneInfo) -> CaseFacets:
+    found = deadlines(case, policy, calendar, zone)
+    due = tuple(deadline.due for deadline in found if deadline.due is not None)
+    return CaseFacets(case.discovered_at, _closed_at(case), case.drill, due)
+
+
+def touches(facets: CaseFacets, period: Period, now: datetime, options: ReportOptions) -> bool:
+    """Whether :func:`period_report` can use the case: a report of only the cases this accepts is
+    the report of all of them (a test holds the two side by side)."""
+    as_of = period.as_of(now)
+    if facets.drill and not options.include_drills:
+        return False
+    if facets.discovered_at >= period.end or facets.discovered_at > as_of:
+        return False  # not yet known
+    if facets.closed_at is None or facets.closed_at >= period.start:
+        return True  # in scope
+    if facets.discovered_at >= period.start - PER_DAY_REACH:
+        return True  # counted in the chart of new cases
+    return any(period.contains(due) for due in facets.due)  # a deadline due in the period
+
+
 def serious_levels(policy: Policy) -> set[int]:
     """重点舆情: every level but the least serious, and at most levels 1–2 (university 一、二级)."""
     ids = sorted(policy.level_ids)

@@ -29,7 +29,7 @@ from yqctl.store.parallel import map_shared
 
 CACHE_DIR = ".yqctl/cache"
 DB_NAME = "cases.sqlite"
-FORMAT = "5"  # bump when the table layout or the meaning of a column changes
+FORMAT = "6"  # bump when the table layout or the meaning of a column changes
 RACY_NS = 2_000_000_000  # file times this close to the read are not trusted (FAT has 2-s times)
 BUSY_MS = 2000  # wait this long for another yqctl writing the cache, then go on without it
 
@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS files (  -- small rows: every command reads the path 
     stat TEXT NOT NULL,      -- the StatKey the file had when it was read
     problems TEXT,           -- JSON [[path, line, col, message], ...] of an unreadable file
     summary TEXT,            -- JSON of a valid case's listing summary (what `list` shows)
+    facets TEXT,             -- JSON [policy fingerprint, what decides which reports use it]
     context TEXT,            -- the policy fingerprint `due` was computed under
     due TEXT,                -- JSON of the case's unmet DueEntry rows under `context`; NULL: none
     met TEXT                 -- and of its met ones (only `due --all` shows them)
@@ -74,6 +75,7 @@ class Entry:
     case: Any = None  # the validated Case when it was read in this process (saves validating)
     due: list[Any] | None = None  # cached DueEntry rows, when computed under the current context
     summary: str | None = None  # the listing summary (JSON), when asked for and known
+    facets: str | None = None  # the stored facets (JSON), when asked for (then no data)
 
 
 @dataclass
@@ -134,6 +136,7 @@ class CaseIndex:
         met: bool = False,
         decode: Callable[[Any], Any] = _as_is,
         summaries: bool = False,
+        facets: bool = False,
     ) -> list[Entry]:
         """Every case file, sorted by path, each from the index when fresh, else read now (and
         remembered).
@@ -143,11 +146,12 @@ class CaseIndex:
         under that context, or its data to compute them; a case with none (a closed one) is
         left out altogether. Each stored due row is passed through ``decode`` while git is
         still looking at the files. With ``summaries`` (and no ``context``) a valid case's
-        entry carries its stored listing summary instead of its data, where one is stored.
+        entry carries its stored listing summary instead of its data, where one is stored;
+        with ``facets``, its stored facets (or None) and no data (see :meth:`with_data`).
         """
         started = time.time_ns()
         finish = self._start_disk(started)
-        stored = self._stored_rows(context, met, decode, summaries)  # while git looks
+        stored = self._stored_rows(context, met, decode, summaries, facets)  # while git looks
         disk = finish()
         result = self._fresh_entries(disk, stored)
         missing = [e for e in result if e.data is _MISSING]  # its data is not in the index
@@ -171,6 +175,27 @@ class CaseIndex:
         self._write(updates, bodies, gone, disk.meta)
         result.sort(key=lambda entry: entry.path)
         return result
+
+    def with_data(self, entries: list[Entry], read: Callable[[Path], Read]) -> list[Entry]:
+        """These entries (from ``entries(facets=True)``) with their data: from the index, or
+        read again if the index lost it meanwhile."""
+        found = {e.path: e for e in self._with_data({e.path: e.key for e in entries})}
+        result = []
+        for entry in entries:
+            stored = found[entry.path]
+            if stored.data is _MISSING:
+                got = read(self.root / entry.path)
+                stored = Entry(entry.path, entry.key, got.data, got.problems, got.case)
+            result.append(stored)
+        return result
+
+    def store_facets(self, rows: list[tuple[Entry, str]]) -> None:
+        """Remember each case's facets (only where the entry is still the version read)."""
+        if rows:
+            self._execute(
+                "UPDATE files SET facets = ? WHERE path = ? AND stat = ?",
+                [(facets, entry.path, entry.key) for entry, facets in rows],
+            )
 
     def _read(
         self, read: Callable[[Path], Read], path: str, disk: Disk, started: int
@@ -266,12 +291,22 @@ class CaseIndex:
         return dict(self._query(f"SELECT path, stat FROM files {where}"))
 
     def _stored_rows(
-        self, context: str | None, met: bool, decode: Callable[[Any], Any], summaries: bool
+        self,
+        context: str | None,
+        met: bool,
+        decode: Callable[[Any], Any],
+        summaries: bool,
+        facets: bool,
     ) -> _Stored:
         """What the index holds for this command, before knowing which of it is fresh."""
         stored = _Stored(
             self._query("SELECT path, stat, problems FROM files WHERE problems IS NOT NULL")
         )
+        if context is None and facets:
+            stored.facets = self._query(
+                "SELECT path, stat, facets FROM files WHERE problems IS NULL"
+            )
+            return stored
         if context is None and summaries:
             stored.summaries = self._query(
                 "SELECT path, stat, summary FROM files WHERE problems IS NULL"
@@ -317,6 +352,9 @@ class CaseIndex:
         for path, key, summary in stored.summaries:
             if disk.fresh(path, key):
                 result.append(Entry(path, key, summary=summary))
+        for path, key, facets in stored.facets:
+            if disk.fresh(path, key):
+                result.append(Entry(path, key, facets=facets))
         fresh = {path: key for path, key in stored.need_data if disk.fresh(path, key)}
         return result + self._with_data(fresh)
 
@@ -375,8 +413,9 @@ class CaseIndex:
         if not updates and not gone and not meta:
             return
         self._execute(
-            "INSERT OR REPLACE INTO files (path, stat, problems, summary, context, due, met)"
-            " VALUES (?, ?, ?, ?, NULL, NULL, NULL)",
+            "INSERT OR REPLACE INTO files"
+            " (path, stat, problems, summary, context, due, met, facets)"
+            " VALUES (?, ?, ?, ?, NULL, NULL, NULL, NULL)",
             updates,
             ("INSERT OR REPLACE INTO bodies (path, data) VALUES (?, ?)", bodies),
             ("DELETE FROM files WHERE path = ?", [(path,) for path in gone]),
@@ -460,6 +499,7 @@ class _Stored:
     due: list[Any] = field(default_factory=list)  # (path, stat, decoded due and met rows)
     need_data: list[Any] = field(default_factory=list)  # (path, stat) of cases to compute
     summaries: list[Any] = field(default_factory=list)  # (path, stat, summary JSON)
+    facets: list[Any] = field(default_factory=list)  # (path, stat, facets JSON or None)
 
 
 @dataclass

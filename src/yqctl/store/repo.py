@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from yqctl.core.config import Org, RepoConfig
     from yqctl.core.due import DueEntry
     from yqctl.core.listing import CaseSummary
+    from yqctl.core.reports import CaseFacets
     from yqctl.core.workdays import WorkCalendar
     from yqctl.store import yamlio
     from yqctl.store.index import CaseIndex, Entry, Read
@@ -223,6 +224,50 @@ class Repo:
                 result.problems.append(item)
             else:
                 result.cases.append(item)
+        return result
+
+    def cases_where(self, wanted: Callable[[CaseFacets], bool]) -> CaseSet:
+        """The valid cases whose facets (see ``core.reports.touches``) ``wanted`` accepts, and
+        every problem: only those cases are validated, once the index holds their facets."""
+        import json
+
+        from yqctl.core.reports import CaseFacets, facets_of
+
+        context = self.policy_fingerprint
+        result = CaseSet()
+        chosen: list[Entry] = []
+        unknown: list[Entry] = []  # no facets under this policy yet: the case decides
+        for entry in self.index.entries(self._read_entry, facets=True):
+            result.problems.extend(entry.problems)
+            stored = json.loads(entry.facets) if entry.facets else None
+            if entry.problems:
+                continue
+            if stored is not None and stored[0] == context:
+                if wanted(CaseFacets.from_json(stored[1])):
+                    chosen.append(entry)
+            else:
+                unknown.append(entry)
+        remembered: list[tuple[Entry, str]] = []
+        ready = [e for e in unknown if e.data is not None]  # read just now
+        ready += self.index.with_data([e for e in unknown if e.data is None], self._read_entry)
+        for entry in ready:
+            if entry.problems:
+                result.problems.extend(entry.problems)
+                continue
+            case = self._loaded(entry).case
+            entry.case = case
+            found = facets_of(case, self.policy.policy, self.calendar, self.zone)
+            remembered.append((entry, json.dumps([context, found.to_json()])))
+            if wanted(found):
+                chosen.append(entry)
+        self.index.store_facets(remembered)
+        loaded = [e for e in chosen if e.data is not None]
+        loaded += self.index.with_data([e for e in chosen if e.data is None], self._read_entry)
+        for entry in sorted(loaded, key=lambda e: e.path):
+            if entry.problems:
+                result.problems.extend(entry.problems)
+            else:
+                result.cases.append(self._loaded(entry))
         return result
 
     def case_summaries(self) -> tuple[list[tuple[str, CaseSummary]], list[Problem]]:

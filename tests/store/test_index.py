@@ -121,6 +121,17 @@ def test_a_corrupt_index_is_rebuilt_without_a_word(demo_repo: Path, yq: Runner) 
     assert titles(yq, demo_repo) == expected  # and the rebuilt index serves the next command
 
 
+def test_an_index_row_without_its_summary_lists_the_same(demo_repo: Path, yq: Runner) -> None:
+    """A stored column that is missing (NULL) is made again from the case's data."""
+    import sqlite3
+
+    listed = yq("list", "--repo", str(demo_repo), "--json", "--drills")
+    with sqlite3.connect(demo_repo / CACHE_DIR / DB_NAME) as db:
+        assert db.execute("UPDATE files SET summary = NULL").rowcount > 0
+    again = yq("list", "--repo", str(demo_repo), "--json", "--drills")
+    assert (again.code, again.out) == (listed.code, listed.out) and listed.code == 0
+
+
 def test_the_index_stays_out_of_git(demo_repo: Path, yq: Runner) -> None:
     titles(yq, demo_repo)
     assert (demo_repo / CACHE_DIR / DB_NAME).is_file()

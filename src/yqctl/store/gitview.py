@@ -85,12 +85,16 @@ def check_early(root: Path, folder: str) -> None:
     (:func:`dirty_check`): at 100,000 files the check takes ~0.12 s, which then passes while
     the command's modules are imported. The caller stops one nobody took (:func:`stop_early`)."""
     if (root, folder) not in _early:
-        _early[(root, folder)] = Running(root, {"dirty": dirty_args(folder)})
+        _early[(root, folder)] = _diff_files(root, folder)
 
 
 def dirty_check(root: Path, folder: str) -> Running:
     """``diff-files`` for ``root/folder``: the one started early, or one started now."""
-    return _early.pop((root, folder), None) or Running(root, {"dirty": dirty_args(folder)})
+    return _early.pop((root, folder), None) or _diff_files(root, folder)
+
+
+def _diff_files(root: Path, folder: str) -> Running:
+    return Running(root, {"dirty": dirty_args(folder)})
 
 
 def stop_early() -> None:

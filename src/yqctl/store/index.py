@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from yqctl.errors import Problem
 from yqctl.store.gitview import Running, Staged, dirty_check, index_file, paths, staged_args
@@ -40,6 +40,9 @@ POISONED: StatKey = "racy"  # matches no file: read again next time
 OID_PREFIX = "oid:"
 LISTING = "listing"  # meta: the fingerprint of git's staged listing at the last full pass
 TREE = "tree"  # meta: git's index file and the case folders as the last listing pass saw them
+# A column kept with each valid case that a command can take instead of the case's data: the
+# listing summary (written whenever the case is read), the report facets (written by reports)
+Column = Literal["summary", "facets"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,8 +77,7 @@ class Entry:
     problems: list[Problem] = field(default_factory=list)
     case: Any = None  # the validated Case when it was read in this process (saves validating)
     due: list[Any] | None = None  # cached DueEntry rows, when computed under the current context
-    summary: str | None = None  # the listing summary (JSON), when asked for and known
-    facets: str | None = None  # the stored facets (JSON), when asked for (then no data)
+    stored: str | None = None  # the value of the column asked for (then no data), if any
 
 
 @dataclass
@@ -135,8 +137,7 @@ class CaseIndex:
         context: str | None = None,
         met: bool = False,
         decode: Callable[[Any], Any] = _as_is,
-        summaries: bool = False,
-        facets: bool = False,
+        column: Column | None = None,
     ) -> list[Entry]:
         """Every case file, sorted by path, each from the index when fresh, else read now (and
         remembered).
@@ -145,13 +146,13 @@ class CaseIndex:
         each valid case its unmet due entries (and with ``met`` its met ones too) as computed
         under that context, or its data to compute them; a case with none (a closed one) is
         left out altogether. Each stored due row is passed through ``decode`` while git is
-        still looking at the files. With ``summaries`` (and no ``context``) a valid case's
-        entry carries its stored listing summary instead of its data, where one is stored;
-        with ``facets``, its stored facets (or None) and no data (see :meth:`with_data`).
+        still looking at the files. With a ``column`` (and no ``context``) a valid case's
+        entry carries that column's value (None if none is stored) instead of its data, unless
+        the file was read just now (:meth:`with_data` fetches the data of the others).
         """
         started = time.time_ns()
         finish = self._start_disk(started)
-        stored = self._stored_rows(context, met, decode, summaries, facets)  # while git looks
+        stored = self._stored_rows(context, met, decode, column)  # while git looks
         disk = finish()
         result = self._fresh_entries(disk, stored)
         missing = [e for e in result if e.data is _MISSING]  # its data is not in the index
@@ -166,8 +167,8 @@ class CaseIndex:
             if got is None:
                 disk.gone.add(path)
                 continue
-            result.append(Entry(path, got.key, got.data, got.problems, got.case))
-            result[-1].summary = got.summary
+            value = got.summary if column == "summary" else None
+            result.append(Entry(path, got.key, got.data, got.problems, got.case, stored=value))
             updates.append((path, got.key, _problems_json(got.problems), got.summary))
             if not got.problems:
                 bodies.append((path, got.text or json.dumps(got.data, ensure_ascii=False)))
@@ -177,7 +178,7 @@ class CaseIndex:
         return result
 
     def with_data(self, entries: list[Entry], read: Callable[[Path], Read]) -> list[Entry]:
-        """These entries (from ``entries(facets=True)``) with their data: from the index, or
+        """These entries (from ``entries(column=…)``) with their data: from the index, or
         read again if the index lost it meanwhile."""
         found = {e.path: e for e in self._with_data({e.path: e.key for e in entries})}
         result = []
@@ -295,26 +296,15 @@ class CaseIndex:
         context: str | None,
         met: bool,
         decode: Callable[[Any], Any],
-        summaries: bool,
-        facets: bool,
+        column: Column | None,
     ) -> _Stored:
         """What the index holds for this command, before knowing which of it is fresh."""
         stored = _Stored(
             self._query("SELECT path, stat, problems FROM files WHERE problems IS NOT NULL")
         )
-        if context is None and facets:
-            stored.facets = self._query(
-                "SELECT path, stat, facets FROM files WHERE problems IS NULL"
-            )
-            return stored
-        if context is None and summaries:
-            stored.summaries = self._query(
-                "SELECT path, stat, summary FROM files WHERE problems IS NULL"
-                " AND summary IS NOT NULL"
-            )
-            stored.need_data = self._query(
-                "SELECT path, stat FROM files WHERE problems IS NULL AND summary IS NULL"
-            )
+        if context is None and column is not None:
+            sql = f"SELECT path, stat, {_COLUMNS[column]} FROM files WHERE problems IS NULL"
+            stored.column = self._query(sql)
             return stored
         if context is None:
             stored.need_data = self._query("SELECT path, stat FROM files WHERE problems IS NULL")
@@ -349,12 +339,9 @@ class CaseIndex:
         for path, key, rows in stored.due:
             if disk.fresh(path, key):
                 result.append(Entry(path, key, due=rows))
-        for path, key, summary in stored.summaries:
+        for path, key, value in stored.column:
             if disk.fresh(path, key):
-                result.append(Entry(path, key, summary=summary))
-        for path, key, facets in stored.facets:
-            if disk.fresh(path, key):
-                result.append(Entry(path, key, facets=facets))
+                result.append(Entry(path, key, stored=value))
         fresh = {path: key for path, key in stored.need_data if disk.fresh(path, key)}
         return result + self._with_data(fresh)
 
@@ -491,6 +478,7 @@ class CaseIndex:
 _MISSING = object()  # a stored case whose data is not in the index
 
 _STAT_KEYED = "WHERE stat NOT LIKE 'oid:%'"  # the entries git cannot vouch for
+_COLUMNS: dict[str, str] = {"summary": "summary", "facets": "facets"}  # never SQL from a caller
 
 
 @dataclass
@@ -498,8 +486,7 @@ class _Stored:
     problems: list[Any]  # (path, stat, problems JSON) of unreadable files
     due: list[Any] = field(default_factory=list)  # (path, stat, decoded due and met rows)
     need_data: list[Any] = field(default_factory=list)  # (path, stat) of cases to compute
-    summaries: list[Any] = field(default_factory=list)  # (path, stat, summary JSON)
-    facets: list[Any] = field(default_factory=list)  # (path, stat, facets JSON or None)
+    column: list[Any] = field(default_factory=list)  # (path, stat, the column's value or None)
 
 
 @dataclass

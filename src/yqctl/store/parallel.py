@@ -53,13 +53,13 @@ def map_shared(
         for share in shares[1:]:
             helpers.append(_fork([*share], work, pack))
         results = [work(item) for item in shares[0]]
-        for (pid, pipe), share in zip(helpers, shares[1:], strict=True):
-            packed = _collect(pid, pipe)
+        for share in shares[1:]:  # the helpers, in the same order
+            packed = _collect(*helpers[0])
+            del helpers[0]  # collected: nothing left to stop
             if packed is None:
                 results.extend(work(item) for item in share)
             else:
                 results.extend(unpack(one) for one in packed)
-            helpers = [(p, f) for p, f in helpers if p != pid]
         return results
     finally:
         for pid, pipe in helpers:  # interrupted: leave no helper behind

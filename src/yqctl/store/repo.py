@@ -237,33 +237,28 @@ class Repo:
         result = CaseSet()
         chosen: list[Entry] = []
         unknown: list[Entry] = []  # no facets under this policy yet: the case decides
-        for entry in self.index.entries(self._read_entry, facets=True):
+        for entry in self.index.entries(self._read_entry, column="facets"):
             result.problems.extend(entry.problems)
-            stored = json.loads(entry.facets) if entry.facets else None
             if entry.problems:
                 continue
+            stored = json.loads(entry.stored) if entry.stored else None
             if stored is not None and stored[0] == context:
                 if wanted(CaseFacets.from_json(stored[1])):
                     chosen.append(entry)
             else:
                 unknown.append(entry)
         remembered: list[tuple[Entry, str]] = []
-        ready = [e for e in unknown if e.data is not None]  # read just now
-        ready += self.index.with_data([e for e in unknown if e.data is None], self._read_entry)
-        for entry in ready:
+        for entry in self._with_data(unknown):
+            result.problems.extend(entry.problems)
             if entry.problems:
-                result.problems.extend(entry.problems)
                 continue
-            case = self._loaded(entry).case
-            entry.case = case
-            found = facets_of(case, self.policy.policy, self.calendar, self.zone)
+            entry.case = self._loaded(entry).case
+            found = facets_of(entry.case, self.policy.policy, self.calendar, self.zone)
             remembered.append((entry, json.dumps([context, found.to_json()])))
             if wanted(found):
                 chosen.append(entry)
         self.index.store_facets(remembered)
-        loaded = [e for e in chosen if e.data is not None]
-        loaded += self.index.with_data([e for e in chosen if e.data is None], self._read_entry)
-        for entry in sorted(loaded, key=lambda e: e.path):
+        for entry in sorted(self._with_data(chosen), key=lambda e: e.path):
             if entry.problems:
                 result.problems.extend(entry.problems)
             else:
@@ -277,12 +272,21 @@ class Repo:
 
         found: list[tuple[str, CaseSummary]] = []
         problems: list[Problem] = []
-        for entry in self.index.entries(self._read_entry, summaries=True):
+        entries = self.index.entries(self._read_entry, column="summary")
+        lacking = {e.path: e for e in self._with_data([e for e in entries if e.stored is None])}
+        for entry in (lacking.get(e.path, e) for e in entries):
             problems.extend(entry.problems)
             if not entry.problems:
-                text = entry.summary or _summary_json(self._loaded(entry).case)
+                text = entry.stored or _summary_json(self._loaded(entry).case)
                 found.append((entry.path, json.loads(text)))
         return found, problems
+
+    def _with_data(self, entries: list[Entry]) -> list[Entry]:
+        """``entries`` in their order, each with its data (fetched from the index for those
+        that came without: a stored column instead, or nothing)."""
+        lacking = [e for e in entries if e.data is None and not e.problems]
+        fetched = {e.path: e for e in self.index.with_data(lacking, self._read_entry)}
+        return [fetched.get(e.path, e) for e in entries]
 
     def due_entries(self, *, met: bool = False) -> tuple[list[DueEntry], list[Problem]]:
         """What ``yqctl due`` holds against the clock: every unmet deadline of every case (and

@@ -260,6 +260,51 @@ def test_with_git_every_kind_of_change_is_seen(tmp_path: Path) -> None:
     assert texts(index, read) == found
 
 
+def test_an_index_left_by_an_older_format_is_rebuilt_and_then_serves(tmp_path: Path) -> None:
+    """An upgrade must not leave the old tables in place: they refused every new row, so each
+    command read all files again (51 s a command at 100k cases) without a word."""
+    import sqlite3
+
+    committed_cases(tmp_path, "A.yaml", "B.yaml")
+    database = tmp_path / CACHE_DIR / DB_NAME
+    database.parent.mkdir(parents=True)
+    with sqlite3.connect(database) as db:
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "CREATE TABLE files (path TEXT PRIMARY KEY, stat TEXT NOT NULL, problems TEXT,"
+            " summary TEXT, context TEXT, due TEXT, met TEXT);"  # format 5 had no facets
+            "CREATE TABLE bodies (path TEXT PRIMARY KEY, data TEXT NOT NULL);"
+            "INSERT INTO meta VALUES ('format', '5'), ('code', 'older');"
+        )
+    index, read = CaseIndex(tmp_path, "cases", "test"), Reads()
+    assert texts(index, read) == {"A.yaml": "title: A.yaml\n", "B.yaml": "title: B.yaml\n"}
+    assert read.take() == ["A.yaml", "B.yaml"]
+    again = CaseIndex(tmp_path, "cases", "test")  # the next command
+    assert texts(again, read) == {"A.yaml": "title: A.yaml\n", "B.yaml": "title: B.yaml\n"}
+    assert read.take() == []
+
+
+def test_a_cache_that_refuses_its_own_rows_is_dropped_not_kept(tmp_path: Path) -> None:
+    import sqlite3
+
+    folder = committed_cases(tmp_path, "A.yaml")
+    index, read = CaseIndex(tmp_path, "cases", "test"), Reads()
+    texts(index, read)
+    index.close()
+    database = tmp_path / CACHE_DIR / DB_NAME
+    with sqlite3.connect(database) as db:  # the same marks, but a table of the wrong shape
+        db.execute("ALTER TABLE files DROP COLUMN facets")
+    (folder / "A.yaml").write_text("title: edited\n", "utf-8")  # to be read and written again
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(folder / "A.yaml", ns=(an_hour_ago, an_hour_ago))
+    git(tmp_path, "add", "-A")  # so that git vouches for it once it is stored
+    read.take()
+    texts(CaseIndex(tmp_path, "cases", "test"), read)  # its write is refused: drops the cache
+    texts(CaseIndex(tmp_path, "cases", "test"), read)  # builds a new one
+    texts(CaseIndex(tmp_path, "cases", "test"), read)
+    assert read.take() == ["A.yaml", "A.yaml"]
+
+
 def test_a_change_after_git_last_vouched_is_seen(tmp_path: Path) -> None:
     """The fast path (git's staged listing unchanged): only the files git can't vouch for."""
     folder = committed_cases(tmp_path, "A.yaml", "B.yaml")

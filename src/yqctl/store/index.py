@@ -65,6 +65,7 @@ CREATE INDEX IF NOT EXISTS files_stat_keyed ON files (path) WHERE stat NOT LIKE 
 CREATE INDEX IF NOT EXISTS files_context ON files (context);
 CREATE INDEX IF NOT EXISTS files_due ON files (context) WHERE due IS NOT NULL;
 """
+_DROP = "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS meta;"
 
 
 @dataclass
@@ -421,10 +422,10 @@ class CaseIndex:
                 db.executemany(sql, rows)
                 for other_sql, other_rows in more:
                     db.executemany(other_sql, other_rows)
-        except sqlite3.OperationalError:
-            pass  # busy or read-only: the next command reads these files again
-        except sqlite3.Error:
-            self._discard()
+        except sqlite3.Error as error:
+            primary = "_".join(getattr(error, "sqlite_errorname", "").split("_")[:2])
+            if primary not in _PASSING:  # e.g. SQLITE_BUSY_RECOVERY is a SQLITE_BUSY
+                self._discard()  # a cache that refuses its own rows is rebuilt, not kept
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is not None:
@@ -445,14 +446,12 @@ class CaseIndex:
         try:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last write is fine
-            db.executescript(_SCHEMA)
             wanted = {"format": FORMAT, "code": self.code}
-            stored = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if any(stored.get(key) != value for key, value in wanted.items()):
-                with db:  # another yqctl version wrote it: start again
-                    db.execute("DELETE FROM files")
-                    db.execute("DELETE FROM bodies")
-                    db.execute("DELETE FROM meta")
+            if _meta(db) != wanted:
+                # Another yqctl version wrote it: start again from new tables, since an older
+                # format's tables would refuse (or misread) this version's rows.
+                db.executescript(f"BEGIN IMMEDIATE; {_DROP} {_SCHEMA}")  # one transaction
+                with db:
                     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", wanted.items())
         except BaseException:
             db.close()
@@ -476,6 +475,18 @@ class CaseIndex:
 
 
 _MISSING = object()  # a stored case whose data is not in the index
+# Write failures that say nothing about the cache itself: the next command reads these files
+# again and writes then. Any other failure (a malformed file, a table of the wrong shape) drops it.
+_PASSING = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_FULL"})
+
+
+def _meta(db: sqlite3.Connection) -> dict[str, str]:
+    """The format and code marks of an index (empty for a new or foreign file)."""
+    try:
+        rows = db.execute("SELECT key, value FROM meta WHERE key IN ('format', 'code')")
+        return dict(rows.fetchall())
+    except sqlite3.OperationalError:
+        return {}  # no meta table yet
 
 _STAT_KEYED = "WHERE stat NOT LIKE 'oid:%'"  # the entries git cannot vouch for
 _COLUMNS: dict[str, str] = {"summary": "summary", "facets": "facets"}  # never SQL from a caller

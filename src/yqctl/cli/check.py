@@ -24,7 +24,8 @@ def check(repo: RepoOpt = None, now: NowOpt = None, as_json: JsonOpt = False) ->
         emit_json(
             {
                 "files": report.files,
-                "problems": [p.to_json() for p in report.problems],
+                "problems": [p.to_json() for p in report.failed],
+                "conflicts": [p.to_json() for p in report.conflicts],
                 "warnings": [p.to_json() for p in report.warnings],
             }
         )
@@ -32,17 +33,17 @@ def check(repo: RepoOpt = None, now: NowOpt = None, as_json: JsonOpt = False) ->
         from rich.markup import escape
 
         out = console()
-        for problem in report.problems:
+        for problem in report.failed:
             out.print(str(problem), markup=False)
         for warning in report.warnings[:SHOWN_WARNINGS]:
             out.print(f"[yellow]提醒[/] {escape(str(warning))}")
         if len(report.warnings) > SHOWN_WARNINGS:
             hidden = len(report.warnings) - SHOWN_WARNINGS
             out.print(f"[yellow]提醒[/] 另有 {hidden} 条提醒未显示（--json 可查看全部）")
-        verdict = "[red]有问题[/]" if report.problems else "[green]全部通过[/]"
+        verdict = "[red]有问题[/]" if report.failed else "[green]全部通过[/]"
         out.print(
-            f"检查了 {report.files} 个文件：{verdict}，问题 {len(report.problems)} 个，"
+            f"检查了 {report.files} 个文件：{verdict}，问题 {len(report.failed)} 个，"
             f"提醒 {len(report.warnings)} 个"
         )
-    if report.problems:
+    if report.failed:
         raise typer.Exit(1)

@@ -28,11 +28,23 @@ def init(
         str | None, typer.Option("--institution", help="学校名称（默认用样例中的占位名称）")
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="同时加入该政策的演示案件")] = False,
+    hooks: Annotated[
+        bool,
+        typer.Option(
+            "--hooks",
+            help="用于已有仓库的克隆：在本克隆的 git 配置中登记 yqctl 合并驱动"
+            "（案件按字段合并，时间线取并集），必要时补上 .gitattributes",
+        ),
+    ] = False,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """创建案件仓库：yq.yaml、org.yaml、policies/、templates/、cases/、evidence/，并提交到 git。"""
     from yqctl.store.scaffold import scaffold
+
+    if hooks:
+        _install_hooks(directory, commit=not no_commit, as_json=as_json)
+        return
 
     result = scaffold(
         directory, policy.value, institution=institution, demo=demo, commit=not no_commit
@@ -45,3 +57,18 @@ def init(
     if result["demo_cases"]:
         out.print(f"已加入 {result['demo_cases']} 个演示案件")
     out.print("下一步：编辑 org.yaml 填写各单位与岗位的联系方式，然后 yqctl new 登记舆情。")
+
+
+def _install_hooks(directory: Path, *, commit: bool, as_json: bool) -> None:
+    from yqctl.store.repo import Repo
+    from yqctl.store.scaffold import install_hooks
+
+    result = install_hooks(Repo.find(directory.resolve()).root, commit=commit)
+    if as_json:
+        emit_json(result)
+        return
+    out = console()
+    if result["attributes_added"]:
+        out.print("已在 .gitattributes 中为 cases/ 下的案件文件指定 yqctl 合并驱动")
+    state = "已登记" if result["driver_registered"] else "已登记过（无需改动）"
+    out.print(f"合并驱动{state}：git pull / merge 时，案件按字段合并，时间线取并集")

@@ -16,7 +16,23 @@ import sys
 import typer
 
 from yqctl import __version__
-from yqctl.cli import act, check, due, form, grade, history, init, new, policy, report, show, stats
+from yqctl.cli import (
+    act,
+    check,
+    due,
+    form,
+    grade,
+    history,
+    init,
+    merge_driver,
+    new,
+    policy,
+    report,
+    resolve,
+    show,
+    stats,
+    sync,
+)
 from yqctl.cli import list as list_cmd
 from yqctl.cli.zh import localize, usage_error_text
 from yqctl.errors import UsageError, YqError
@@ -60,6 +76,9 @@ app.command("form")(form.form)
 app.add_typer(report.app, name="report")
 app.command("stats")(stats.stats)
 app.add_typer(policy.app, name="policy")
+app.command("sync")(sync.sync)
+app.command("resolve")(resolve.resolve)
+app.command("merge-driver", hidden=True)(merge_driver.merge_driver)
 localize(app)  # Chinese help and usage line for every command above
 
 

@@ -6,7 +6,7 @@ Keys are English, values Chinese. Unknown keys are errors: a misspelt key must n
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -136,6 +136,15 @@ class Closure(Model):
     lessons: str | None = None
 
 
+class MergeConflict(Model):
+    """A value two clones changed differently, left by the merge driver for ``yqctl resolve``."""
+
+    field: Text  # dotted: title, signals.reposts, sources.1.account
+    base: Any = None  # 共同祖先的值 (None: absent)
+    ours: Any = None  # 本地的值 — the value the file holds until resolved
+    theirs: Any = None  # 对方（合入一方）的值
+
+
 class Case(Model):
     """A public-opinion incident (舆情事件)."""
 
@@ -156,6 +165,7 @@ class Case(Model):
     confidential: StrictBool = False
     drill: StrictBool = False  # 演练
     closure: Closure | None = None
+    conflicts: list[MergeConflict] = []  # 合并冲突：unresolved until `yqctl resolve`
 
     @field_validator("id", mode="before")
     @classmethod

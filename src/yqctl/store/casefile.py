@@ -12,7 +12,7 @@ from yqctl.store import roundtrip
 KEY_ORDER = (
     "version", "id", "title", "discovered_at", "discovered_by", "unit", "category", "summary",
     "sources", "signals", "level", "grading", "status", "timeline", "confidential", "drill",
-    "closure",
+    "closure", "conflicts",
 )  # fmt: skip
 
 FIELD_COMMENTS: dict[str, str] = {
@@ -35,6 +35,7 @@ FIELD_COMMENTS: dict[str, str] = {
     "confidential": "涉密/敏感：为 true 时，周期报告只列编号、级别、涉事单位和状态",
     "drill": "演练：为 true 时不计入统计，yqctl due 默认不显示",
     "closure": "办结信息：由 yqctl close 填写（办结时间、处置结果、总结评估、经验教训）",
+    "conflicts": "合并冲突：两边改得不同，字段暂取本地的值；运行 yqctl resolve 逐项选定",
 }
 
 SIGNAL_COMMENTS: dict[str, str] = {

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from yqctl.core.case import Source
+from yqctl.core.case import Case, MergeConflict, Source
 from yqctl.core.config import Org
 from yqctl.core.incident_types import IncidentTypes
 from yqctl.core.policy import Policy
@@ -36,6 +36,12 @@ class Report:
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)  # recorded merge conflicts
+
+    @property
+    def failed(self) -> list[Problem]:
+        """Everything that makes ``check`` fail, in order."""
+        return sorted([*self.problems, *self.conflicts])
 
 
 def check(repo: Repo, now: datetime | None = None) -> Report:
@@ -271,6 +277,20 @@ def _check_case(
         report.problems.append(problem)
     for index, source in enumerate(case.sources):
         report.problems.extend(_check_evidence(repo, source, doc, ("sources", index)))
+    for index, conflict in enumerate(case.conflicts):
+        report.conflicts.append(doc.problem(("conflicts", index), conflict_message(case, conflict)))
+
+
+def conflict_message(case: Case, conflict: MergeConflict) -> str:
+    return (
+        f"合并冲突未解决：{conflict.field} 本地为 {_brief(conflict.ours)}，"
+        f"对方为 {_brief(conflict.theirs)}；运行 yqctl resolve {case.id} 选定"
+    )
+
+
+def _brief(value: Any, limit: int = 40) -> str:
+    text = "（无）" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_evidence(

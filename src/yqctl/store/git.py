@@ -87,7 +87,7 @@ class Git:
     def commit(self, paths: Sequence[str], message: str, *, author: str | None = None) -> str:
         """Commit exactly ``paths`` (staged changes of other files stay staged, uncommitted)."""
         self.require_repo()
-        env = self._identity_env()
+        env = self.identity_env()
         self.run("add", "--", *paths)
         args = ["commit", "-q", "-m", message]
         if author:
@@ -121,7 +121,7 @@ class Git:
                 found.append(name)
         return found
 
-    def _identity_env(self) -> dict[str, str]:
+    def identity_env(self) -> dict[str, str]:
         # a fresh machine has no user.name: commit anyway, as "yqctl", rather than fail the write
         env: dict[str, str] = {}
         for key, fallback in (("name", FALLBACK_NAME), ("email", FALLBACK_EMAIL)):

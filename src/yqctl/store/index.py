@@ -488,6 +488,7 @@ def _meta(db: sqlite3.Connection) -> dict[str, str]:
     except sqlite3.OperationalError:
         return {}  # no meta table yet
 
+
 _STAT_KEYED = "WHERE stat NOT LIKE 'oid:%'"  # the entries git cannot vouch for
 _COLUMNS: dict[str, str] = {"summary": "summary", "facets": "facets"}  # never SQL from a caller
 

@@ -28,8 +28,7 @@ def from_file(repo: Repo, path: Path) -> dict[str, Any]:
     """New-case fields from a YAML file, validated there so errors point into that file."""
     display = str(path)
     doc = yamlio.load(path, display)
-    if not isinstance(doc.data, dict):
-        raise YqError("", [doc.problem((), "文件顶层应为映射（每行“键: 值”）")])
+    doc.mapping()
     for key in FORBIDDEN_IN_FROM:
         if key in doc.data:
             raise YqError(

@@ -116,3 +116,97 @@ def set_key(node: CommentedMap, key: str, value: Any, *, after: str | None = Non
         node[key] = to_node(value)
         return
     node.insert(list(node.keys()).index(after) + 1, key, to_node(value))
+
+
+def plain(node: Any) -> Any:
+    """A round-trip tree as plain data (dict, list, str, int, float, bool, None, datetime)."""
+    if isinstance(node, dict):
+        return {str(key): plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain(item) for item in node]
+    if isinstance(node, bool) or node is None or isinstance(node, datetime):
+        return node
+    for kind in (str, int, float):  # ruamel's scalar types subclass these
+        if isinstance(node, kind):
+            return kind(node)
+    return node
+
+
+def sync(node: CommentedMap, data: dict[str, Any], order: tuple[str, ...] = ()) -> None:
+    """Make ``node`` equal ``data`` while keeping every part (and its comments) that already
+    equals it. A new key goes where ``order`` (else ``data``'s own order) puts it."""
+    for key in [k for k in node if k not in data]:
+        del node[key]
+    for key, value in data.items():
+        if key not in node:
+            set_key(node, key, value, after=_previous_present(node, key, order or tuple(data)))
+            continue
+        current = node[key]
+        if plain(current) == value:
+            continue
+        if isinstance(current, CommentedMap) and isinstance(value, dict):
+            sync(current, value)
+        elif isinstance(current, CommentedSeq) and isinstance(value, list):
+            _sync_list(current, value)
+        else:
+            node[key] = to_node(value)
+
+
+def _previous_present(node: CommentedMap, key: str, order: tuple[str, ...]) -> str | None:
+    if key not in order:
+        return None
+    earlier = [k for k in order[: order.index(key)] if k in node]
+    return earlier[-1] if earlier else None
+
+
+def _sync_list(seq: CommentedSeq, wanted: list[Any]) -> None:
+    """Keep the items that stay (in their order, with their comments); remove and insert the
+    rest. If the items that stay would have to change order, the list is written anew."""
+    current = [plain(item) for item in seq]
+    keep = _kept_positions(current, wanted)
+    if keep is None:
+        seq[:] = [to_node(item) for item in wanted]
+        return
+    for index in sorted(set(range(len(current))) - set(keep.values()), reverse=True):
+        del seq[index]
+    position = 0  # where the next wanted item goes in seq
+    for i, item in enumerate(wanted):
+        if i in keep:
+            position += 1
+            continue
+        if position == len(seq):
+            append(seq, item)
+        else:
+            seq.insert(position, to_node(item))
+        position += 1
+
+
+def _kept_positions(current: list[Any], wanted: list[Any]) -> dict[int, int] | None:
+    """For each wanted item that equals an unused current one: wanted index → current index,
+    matched in order; None if the matches would cross (the stayers would change order)."""
+    keep: dict[int, int] = {}
+    used: set[int] = set()
+    last = -1
+    for i, item in enumerate(wanted):
+        match = next((j for j, old in enumerate(current) if j not in used and old == item), None)
+        if match is None:
+            continue
+        if match < last:
+            return None
+        keep[i], last = match, match
+        used.add(match)
+    return keep
+
+
+def set_path(tree: CommentedMap, path: tuple[str | int, ...], value: Any) -> None:
+    """Set the value at ``path`` (keys and list indexes); None removes a mapping's key."""
+    *parents, last = path
+    node: Any = tree
+    for part in parents:
+        node = node[part]
+    if value is None and isinstance(node, CommentedMap):
+        node.pop(last, None)
+    elif isinstance(node, CommentedMap) and isinstance(last, str):
+        set_key(node, last, value)
+    else:
+        node[last] = to_node(value)

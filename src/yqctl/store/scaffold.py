@@ -10,13 +10,23 @@ from yqctl.resources import data_dir
 from yqctl.store import roundtrip, yamlio
 from yqctl.store.files import atomic_write
 from yqctl.store.git import Git
+from yqctl.store.gitsetup import (
+    ATTRIBUTE,
+    ATTRIBUTES_COMMENT,
+    attributes_file,
+    attributes_text,
+    driver_command,
+    register_driver,
+)
 from yqctl.store.repo import CASES_DIR, CONFIG_FILE, EVIDENCE_DIR, ORG_FILE
 from yqctl.store.transaction import Transaction, writing
 
-GITATTRIBUTES = """\
+GITATTRIBUTES = f"""\
 # yqctl：案件文件统一用 LF 换行；证据文件按字节原样保存（sha256 才能在各平台一致）
 *.yaml text eol=lf
 evidence/** -text -diff
+{ATTRIBUTES_COMMENT}
+{ATTRIBUTE}
 """
 
 GITIGNORE = """\
@@ -69,6 +79,7 @@ def scaffold(
             git = Git(root)
             if not git.is_repo():
                 git.init()
+            register_driver(git)
             name = institution or "示例学校"
             change.commit(f"yqctl init: {name}（{policy}）" + ("，含演示案件" if demo else ""))
     return {"root": str(root), "policy": policy, "demo_cases": demo_cases}
@@ -131,3 +142,27 @@ def _copy_demo(policy: str, root: Path, change: Transaction) -> int:
         _write(target, path.read_bytes(), change)  # atomic: a killed init leaves no half file
         count += int(target.suffix == ".yaml")
     return count
+
+
+def install_hooks(root: Path, *, commit: bool) -> dict[str, Any]:
+    """On an existing clone: add the merge driver's line to ``.gitattributes`` (committed) and
+    register the driver in this clone's git config."""
+    git = Git(root)
+    git.require_repo()
+    path = attributes_file(root)
+    relative = path.name
+    with writing(root, "init --hooks") as change:
+        change.track(relative)
+        current = path.read_text("utf-8") if path.exists() else ""
+        text = attributes_text(current)
+        if text is not None:
+            atomic_write(path, text)
+            if commit:
+                change.commit("yqctl init --hooks: 案件文件按字段合并（.gitattributes）")
+        registered = register_driver(git)
+    return {
+        "root": str(root),
+        "attributes_added": text is not None,
+        "driver_registered": registered,
+        "driver": driver_command(),
+    }

@@ -40,8 +40,7 @@ _MESSAGES: dict[str, str] = {
 
 def validate(model: type[M], doc: Document) -> M:
     """Validate a parsed document against a model; every problem is located and in Chinese."""
-    if not isinstance(doc.data, dict):
-        raise _raise([doc.problem((), "文件顶层应为映射（每行“键: 值”）")])
+    doc.mapping()
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:

@@ -117,6 +117,12 @@ class Document:
         line, col = self.mark(loc, key=key)
         return Problem(self.path, line, col, message)
 
+    def mapping(self) -> dict[str, Any]:
+        """The data, which must be a mapping (every yqctl file is)."""
+        if not isinstance(self.data, dict):
+            raise YqError("", [self.problem((), "文件顶层应为映射（每行“键: 值”）")])
+        return self.data
+
 
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> str:
     """Read a file as UTF-8 text, refusing what no YAML file of ours should be."""

@@ -1,0 +1,124 @@
+"""``yqctl resolve``: settle the merge conflicts a case records, one value at a time."""
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from yqctl.cli.common import JsonOpt, NoCommitOpt, RepoOpt, console, emit_json, open_repo
+
+if TYPE_CHECKING:
+    from yqctl.core.case import MergeConflict
+
+SIDES = {"ours": "本地", "theirs": "对方", "base": "原值"}
+KEYS = {"1": "ours", "2": "theirs", "3": "base"}  # what a clerk types at the prompt
+
+
+def resolve(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="案件编号", show_default=False)],
+    take: Annotated[
+        str | None,
+        typer.Option(
+            "--take", help="所有冲突都取这一方的值：ours（本地）、theirs（对方）或 base（原值）"
+        ),
+    ] = None,
+    pick: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pick",
+            help="某个字段取某一方，如 --pick title=theirs（可多次使用）",
+            show_default=False,
+        ),
+    ] = None,
+    no_commit: NoCommitOpt = False,
+    repo: RepoOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """逐项处理案件合并时两边改得不同的字段（conflicts），选定后写回并提交。
+
+    在终端上运行时逐项询问；否则用 --take 或 --pick 指定。"""
+    from yqctl.core.merge import CONFLICTS, field_path
+    from yqctl.store import roundtrip
+    from yqctl.store.repo import check_id_argument
+    from yqctl.store.transaction import writing
+
+    case_id = check_id_argument(case_id)
+    store = open_repo(repo, commit=not no_commit)
+    chosen: dict[str, str] = {}
+
+    def settle(tree: Any, case: Any) -> None:
+        conflicts = list(case.conflicts)
+        if not conflicts:
+            return
+        picks = _picks(pick or [], {c.field for c in conflicts})
+        for conflict in conflicts:
+            side = picks.get(conflict.field) or _side(take) or _ask(conflict)
+            chosen[conflict.field] = side
+            roundtrip.set_path(tree, field_path(conflict.field), getattr(conflict, side))
+        del tree[CONFLICTS]
+
+    with writing(store.root, f"resolve {case_id}") as change:
+        change.track(store.relative(store.case_path(case_id)))
+        current = store.load_case(case_id)
+        if not current.case.conflicts:
+            _say(as_json, case_id, chosen, "没有未解决的合并冲突，未做改动")
+            return
+        loaded = store.edit_case(case_id, settle)
+        summary = "，".join(f"{field} 取{SIDES[side]}" for field, side in chosen.items())
+        if not no_commit:
+            change.commit(f"yqctl resolve {loaded.case.id}: {summary}")
+    _say(as_json, case_id, chosen, f"已解决 {len(chosen)} 处合并冲突：{summary}")
+
+
+def _side(take: str | None) -> str | None:
+    from yqctl.errors import UsageError
+
+    if take is not None and take not in SIDES:
+        raise UsageError(f"--take 应为 ours、theirs 或 base，而不是 {take!r}")
+    return take
+
+
+def _picks(given: list[str], fields: set[str]) -> dict[str, str]:
+    from yqctl.errors import UsageError
+
+    picks = {}
+    for item in given:
+        field, _, side = item.partition("=")
+        if field not in fields:
+            known = "、".join(sorted(fields))
+            raise UsageError(
+                f"--pick {item!r}：{field!r} 不是这个案件的冲突字段；冲突字段：{known}"
+            )
+        picks[field] = _side(side) or ""
+    return picks
+
+
+def _ask(conflict: "MergeConflict") -> str:
+    import sys
+
+    from yqctl.errors import UsageError
+
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"字段 {conflict.field} 两边改得不同，需要选定：在终端上运行会逐项询问，"
+            "或用 --take ours|theirs|base、--pick 字段=ours|theirs|base 指定"
+        )
+    out = console()
+    out.print(f"[bold]{conflict.field}[/] 两边改得不同：")
+    for key, side in KEYS.items():
+        out.print(f"  {key}. {SIDES[side]}：{_shown(getattr(conflict, side))}", markup=False)
+    while True:
+        answer = str(typer.prompt("取哪一个（1/2/3）")).strip()
+        if answer in KEYS:
+            return KEYS[answer]
+        typer.echo(f"“{answer}”不是 1、2 或 3，请重新输入", err=True)
+
+
+def _shown(value: Any) -> str:
+    return "（无）" if value is None else str(value)
+
+
+def _say(as_json: bool, case_id: str, chosen: dict[str, str], message: str) -> None:
+    if as_json:
+        emit_json({"id": case_id, "resolved": chosen})
+    else:
+        console().print(message, markup=False)

@@ -1,0 +1,258 @@
+"""Many clones, one history: ``init --hooks``, the merge driver, ``sync`` and ``resolve`` against a
+real bare repository as the shared remote (git runs the real driver as a subprocess)."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW, Runner, git
+from yqctl.store import yamlio
+
+pytestmark = pytest.mark.usefixtures("git_available")
+
+Clones = Callable[..., list[Path]]
+
+
+@pytest.fixture
+def shared(tmp_path: Path, repo: Path, yq: Runner) -> Iterator[Clones]:
+    """``shared(n)``: n clones of ``repo`` (pushed to a bare remote), each registered with
+    ``init --hooks`` as a new office would do, with its own git identity."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(remote))
+
+    def make(count: int) -> list[Path]:
+        clones = []
+        for number in range(count):
+            clone = tmp_path / f"office{number}"
+            git(tmp_path, "clone", "-q", str(remote), str(clone))
+            git(clone, "config", "user.name", f"办公室{number}")
+            git(clone, "config", "user.email", f"office{number}@example.edu.cn")
+            result = yq("init", "--hooks", cwd=clone)
+            assert result.code == 0, result.err
+            clones.append(clone)
+        return clones
+
+    yield make
+
+
+def at(minutes: int) -> str:
+    return (datetime.fromisoformat(NOW) + timedelta(minutes=minutes)).isoformat()
+
+
+def open_case(yq: Runner, clone: Path, title: str) -> str:
+    result = yq("new", "--title", title, "--unit", "后勤处", "--category", "inquiry", "--json",
+                "--now", NOW, cwd=clone)  # fmt: skip
+    assert result.code == 0, result.err
+    return str(result.json()["id"])
+
+
+def sync(yq: Runner, clone: Path, minutes: int = 0) -> dict[str, object]:
+    result = yq("sync", "--json", "--now", at(minutes), cwd=clone)
+    assert result.code in (0, 1), result.err
+    data: dict[str, object] = result.json()
+    return data
+
+
+def case_data(clone: Path, case_id: str) -> dict[str, object]:
+    path = clone / "cases" / case_id[3:7] / f"{case_id}.yaml"
+    return yamlio.load(path, path.name).mapping()
+
+
+def test_init_registers_the_driver_for_case_files(repo: Path) -> None:
+    assert "cases/**/*.yaml merge=yqctl" in (repo / ".gitattributes").read_text("utf-8")
+    assert "merge-driver %O %A %B %P" in git(repo, "config", "--get", "merge.yqctl.driver")
+    assert (
+        git(repo, "check-attr", "merge", "cases/2026/YQ-20261124-AAAA.yaml")
+        .strip()
+        .endswith("merge: yqctl")
+    )
+
+
+def test_init_hooks_adds_the_attribute_to_an_older_repository(
+    repo: Path, yq: Runner, tmp_path: Path
+) -> None:
+    attributes = repo / ".gitattributes"
+    attributes.write_text("*.yaml text eol=lf\n", "utf-8")
+    git(repo, "commit", "-qam", "an older yqctl")
+    git(repo, "config", "--unset", "merge.yqctl.driver")
+    result = yq("init", "--hooks", "--json", cwd=repo)
+    assert result.code == 0, result.err
+    assert result.json()["attributes_added"] and result.json()["driver_registered"]
+    assert attributes.read_text("utf-8").startswith("*.yaml text eol=lf\n")
+    assert "merge=yqctl" in git(repo, "show", "HEAD:.gitattributes")
+    again = yq("init", "--hooks", "--json", cwd=repo)
+    assert not again.json()["attributes_added"] and not again.json()["driver_registered"]
+
+
+def test_two_offices_appending_to_one_case_both_keep_every_entry_and_comments(
+    shared: Clones, yq: Runner
+) -> None:
+    a, b = shared(2)
+    case_id = open_case(yq, a, "网传食堂饭菜出现异物")
+    sync(yq, a)
+    sync(yq, b)
+    path = Path("cases") / case_id[3:7] / f"{case_id}.yaml"
+    # a comment only office B's file has (B wrote it by hand) must survive the merge
+    text = (b / path).read_text("utf-8").replace("title:", "# B 的备注：标题来自微博原帖\ntitle:")
+    (b / path).write_text(text, "utf-8")
+    git(b, "commit", "-qam", "B 的备注")
+    assert yq("act", case_id, "note", "--text", "A 记录", "--now", at(5), cwd=a).code == 0
+    assert yq("act", case_id, "note", "--text", "B 记录", "--now", at(6), cwd=b).code == 0
+    assert sync(yq, a, 10)["pushed"]
+    result = sync(yq, b, 10)
+    assert result["merged"] == "merge" and result["pushed"] and result["conflicted"] == []
+    sync(yq, a, 11)
+    for clone in (a, b):
+        texts = [e["text"] for e in case_data(clone, case_id)["timeline"]]  # type: ignore[index,union-attr]
+        assert texts[-2:] == ["A 记录", "B 记录"]
+        assert "# B 的备注：标题来自微博原帖" in (clone / path).read_text("utf-8")
+    assert (a / path).read_bytes() == (b / path).read_bytes()
+    assert yq("check", "--now", at(12), cwd=b).code == 0
+
+
+def test_a_true_conflict_is_recorded_reported_by_check_and_settled_by_resolve(
+    shared: Clones, yq: Runner
+) -> None:
+    a, b = shared(2)
+    case_id = open_case(yq, a, "原标题")
+    sync(yq, a)
+    sync(yq, b)
+    path = Path("cases") / case_id[3:7] / f"{case_id}.yaml"
+    for clone, title in ((a, "A 改的标题"), (b, "B 改的标题")):
+        text = (clone / path).read_text("utf-8").replace("title: 原标题", f"title: {title}")
+        (clone / path).write_text(text, "utf-8")
+        git(clone, "commit", "-qam", "改标题")
+    sync(yq, a)
+    merged = yq("sync", "--now", NOW, cwd=b)
+    assert merged.code == 1 and f"yqctl resolve {case_id}" in merged.out
+    assert case_data(b, case_id)["title"] == "B 改的标题"  # ours until resolved
+    check = yq("check", "--now", NOW, cwd=b)
+    line = next(x for x in check.out.splitlines() if "合并冲突未解决" in x)
+    assert line.startswith(f"{path.as_posix()}:") and "title 本地为 B改的标题" not in line
+    assert "title 本地为 B 改的标题，对方为 A 改的标题" in line and check.code == 1
+    refused = yq("resolve", case_id, cwd=b)  # not a terminal: it must be told what to take
+    assert refused.code == 2 and "--take" in refused.err
+    done = yq("resolve", case_id, "--pick", "title=theirs", cwd=b)
+    assert done.code == 0, done.err
+    data = case_data(b, case_id)
+    assert data["title"] == "A 改的标题" and "conflicts" not in data
+    assert "conflicts" not in (b / path).read_text("utf-8")  # its comment went with it
+    assert git(b, "log", "-1", "--format=%s").startswith(f"yqctl resolve {case_id}: title 取对方")
+    assert sync(yq, b)["pushed"]
+    sync(yq, a)
+    assert case_data(a, case_id)["title"] == "A 改的标题"
+    assert yq("check", "--now", NOW, cwd=a).code == 0
+
+
+def test_an_unreachable_remote_says_so_and_keeps_local_commits(
+    shared: Clones, yq: Runner, tmp_path: Path
+) -> None:
+    (a,) = shared(1)
+    open_case(yq, a, "离线时登记的案件")
+    head = git(a, "rev-parse", "HEAD")
+    git(a, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    result = yq("sync", "--now", NOW, cwd=a)
+    assert result.code == 1 and "连不上远程仓库 origin" in result.err
+    assert "本地提交都在" in result.err and "Traceback" not in result.err
+    assert git(a, "rev-parse", "HEAD") == head
+
+
+class _Refuse(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="yq"')
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_authentication_failure_says_so(shared: Clones, yq: Runner) -> None:
+    (a,) = shared(1)
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Refuse)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        git(a, "remote", "set-url", "origin", f"http://127.0.0.1:{server.server_port}/yq.git")
+        result = yq("sync", "--now", NOW, cwd=a)
+    finally:
+        server.shutdown()
+    assert result.code == 1 and "拒绝了身份验证" in result.err, result.err
+
+
+def test_uncommitted_changes_stop_sync_before_anything_happens(shared: Clones, yq: Runner) -> None:
+    (a,) = shared(1)
+    (a / "org.yaml").write_text((a / "org.yaml").read_text("utf-8") + "\n# 改了\n", "utf-8")
+    result = yq("sync", "--now", NOW, cwd=a)
+    assert result.code == 1 and "有未提交的改动（org.yaml）" in result.err
+
+
+def test_a_file_that_cannot_be_merged_by_meaning_aborts_the_merge_and_keeps_everything(
+    shared: Clones, yq: Runner
+) -> None:
+    a, b = shared(2)
+    case_id = open_case(yq, a, "原标题")
+    sync(yq, a)
+    sync(yq, b)
+    path = Path("cases") / case_id[3:7] / f"{case_id}.yaml"
+    broken = (a / path).read_text("utf-8").replace("title: 原标题", "title: [未闭合")
+    (a / path).write_text(broken, "utf-8")
+    git(a, "commit", "-qam", "a broken edit")
+    git(a, "push", "-q")
+    text = (b / path).read_text("utf-8").replace("title: 原标题", "title: B 的标题")
+    (b / path).write_text(text, "utf-8")
+    git(b, "commit", "-qam", "B 改标题")
+    head = git(b, "rev-parse", "HEAD")
+    result = yq("sync", "--now", NOW, cwd=b)
+    assert result.code == 1 and f"无法自动合并：{path.as_posix()}" in result.err
+    assert git(b, "rev-parse", "HEAD") == head and git(b, "status", "--porcelain") == ""
+    assert case_data(b, case_id)["title"] == "B 的标题"
+
+
+@pytest.mark.slow
+def test_three_offices_making_50_interleaved_edits_each_lose_nothing(
+    shared: Clones, yq: Runner
+) -> None:
+    offices = shared(3)
+    cases = [open_case(yq, offices[0], f"案件{n}") for n in range(3)]
+    sync(yq, offices[0])
+    for clone in offices[1:]:
+        sync(yq, clone)
+    expected: dict[str, set[str]] = {case_id: set() for case_id in cases}
+    gradings = 0
+    minute = 0
+    for step in range(50):
+        for number, clone in enumerate(offices):
+            minute += 1
+            case_id = cases[(step + number) % 3]
+            if step % 10 == 9:  # a re-grade now and then
+                level = str(1 + (step + number) % 3)
+                args = ["grade", case_id, "--level", level, "--reason", f"办公室{number}研判"]
+                gradings += 1
+            else:
+                text = f"办公室{number}第{step}步"
+                args = ["act", case_id, "note", "--text", text]
+                expected[case_id].add(text)
+            result = yq(*args, "--now", at(minute), cwd=clone)
+            assert result.code == 0, result.err
+            if step % 5 == 4:
+                assert sync(yq, clone, minute)["conflicted"] == []
+    for clone in [*offices, *offices]:  # twice round: everyone has everyone's commits
+        sync(yq, clone, minute + 1)
+    for case_id in cases:
+        versions = {
+            (clone / "cases" / "2026" / f"{case_id}.yaml").read_bytes() for clone in offices
+        }
+        assert len(versions) == 1  # every office holds the same file
+        data = case_data(offices[0], case_id)
+        notes = {e["text"] for e in data["timeline"] if e["action"] == "note"}  # type: ignore[index,union-attr]
+        assert notes == expected[case_id]
+        assert len(data["timeline"]) == len({str(e) for e in data["timeline"]})  # type: ignore[arg-type]
+    total = sum(len(case_data(offices[0], c)["grading"]) for c in cases)  # type: ignore[arg-type]
+    assert total == gradings
+    assert yq("check", "--now", at(minute + 2), cwd=offices[2]).code == 0

@@ -256,3 +256,31 @@ def test_three_offices_making_50_interleaved_edits_each_lose_nothing(
     total = sum(len(case_data(offices[0], c)["grading"]) for c in cases)  # type: ignore[arg-type]
     assert total == gradings
     assert yq("check", "--now", at(minute + 2), cwd=offices[2]).code == 0
+
+
+def test_a_push_refused_because_another_office_pushed_first_is_merged_and_pushed_again(
+    shared: Clones, yq: Runner
+) -> None:
+    """The race ``sync`` cannot prevent: B pushes between A's fetch and A's push."""
+    from yqctl.store.sync import sync as run_sync
+
+    a, b = shared(2)
+    case_id = open_case(yq, a, "同时处置的案件")
+    sync(yq, a)
+    sync(yq, b)
+    assert yq("act", case_id, "note", "--text", "A 记录", "--now", at(1), cwd=a).code == 0
+    assert yq("act", case_id, "note", "--text", "B 记录", "--now", at(2), cwd=b).code == 0
+    raced: list[int] = []
+
+    def check_then_b_pushes() -> list[str]:
+        if not raced:  # after A merged and checked, before A pushes
+            raced.append(1)
+            git(b, "push", "-q", "origin", "HEAD")
+        return []
+
+    result = run_sync(a, remote=None, push=True, check=check_then_b_pushes)
+    assert result.attempts == 2 and result.pushed and result.merged == "merge"
+    sync(yq, b, 5)
+    for clone in (a, b):
+        texts = [e["text"] for e in case_data(clone, case_id)["timeline"]]  # type: ignore[index,union-attr]
+        assert texts[-2:] == ["A 记录", "B 记录"]

@@ -1,5 +1,6 @@
 """``yqctl due``: every open deadline of every open case, overdue first."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,6 +16,8 @@ from yqctl.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.table import Table
 
     from yqctl.cli.table import Cell
@@ -42,6 +45,14 @@ def due(
     check: Annotated[
         bool, typer.Option("--check", help="有超时的时限时退出码为 1（供 cron/CI 使用）")
     ] = False,
+    ics: Annotated[
+        Path | None,
+        typer.Option(
+            "--ics",
+            help="同时把未完成的时限写成 iCalendar 日历文件（手机、Outlook 可导入，提前 30 分钟提醒）",
+            show_default=False,
+        ),
+    ] = None,
     repo: RepoOpt = None,
     now: NowOpt = None,
     as_json: JsonOpt = False,
@@ -63,6 +74,8 @@ def due(
         include_drills=drills,
         include_met=show_all,
     )
+    if ics is not None:
+        _write_calendar(ics, items, moment, store)
     if as_json:
         emit_json([item.to_json() for item in items])
     else:
@@ -163,3 +176,14 @@ def _print(items: list["DueItem"], store: "Repo") -> None:
     overdue = sum(1 for i in items if i.state and i.state.status.value == "overdue")
     if overdue:
         sys.stdout.write(paint(f"{overdue} 项已超时", "bold red", color=color) + "\n")
+
+
+def _write_calendar(path: Path, items: list["DueItem"], now: "datetime", store: "Repo") -> None:
+    """The calendar file, written atomically (a phone may be syncing the old one)."""
+    from yqctl.render.ics import calendar_bytes
+    from yqctl.store.files import atomic_write
+
+    summaries, _ = store.case_summaries()
+    hidden = {str(s["id"]) for _, s in summaries if s.get("confidential")}
+    name = f"{store.config.institution} 舆情处置时限"
+    atomic_write(path, calendar_bytes(items, now, hidden, name=name))

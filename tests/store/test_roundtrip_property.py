@@ -253,7 +253,8 @@ def test_a_title_longer_than_any_line_width_is_not_folded() -> None:
     }
     text = render_new_case(fields)
     assert load(text).title == title
-    assert len(text.splitlines()) == 2 * len(fields)  # one comment and one line per field
+    # the editors' schema line, then one comment and one line per field
+    assert len(text.splitlines()) == 1 + 2 * len(fields)
 
 
 @pytest.mark.parametrize(

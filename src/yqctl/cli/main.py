@@ -19,6 +19,7 @@ from yqctl import __version__
 from yqctl.cli import (
     act,
     check,
+    completion,
     due,
     form,
     grade,
@@ -29,6 +30,7 @@ from yqctl.cli import (
     policy,
     report,
     resolve,
+    schema,
     show,
     stats,
     sync,
@@ -77,6 +79,8 @@ app.add_typer(report.app, name="report")
 app.command("stats")(stats.stats)
 app.add_typer(policy.app, name="policy")
 app.command("sync")(sync.sync)
+app.command("schema")(schema.schema)
+app.command("completion")(completion.completion)
 app.command("resolve")(resolve.resolve)
 app.command("merge-driver", hidden=True)(merge_driver.merge_driver)
 localize(app)  # Chinese help and usage line for every command above
@@ -86,6 +90,7 @@ def main() -> None:
     """Console entry point: Chinese messages, exit 1 for problems, 2 for usage, no tracebacks."""
     # yqctl uses no pydantic plugins; looking for them scans every installed package's metadata
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    completion.prepare()
     try:
         # not standalone: click's usage errors come here, to be said in Chinese
         code = app(prog_name="yqctl", standalone_mode=False)

@@ -9,6 +9,11 @@ from ruamel.yaml.comments import CommentedMap
 from yqctl.core.enums import Category, Platform, Spread, Stance, choices_text
 from yqctl.store import roundtrip
 
+# case files live in cases/<YYYY>/: the schema (yqctl schema) is two folders up; editors that
+# speak the YAML language server then complete and check every field
+SCHEMA_FILE = "case.schema.json"
+SCHEMA_LINE = f"# yaml-language-server: $schema=../../{SCHEMA_FILE}"
+
 KEY_ORDER = (
     "version", "id", "title", "discovered_at", "discovered_by", "unit", "category", "summary",
     "sources", "signals", "level", "grading", "status", "timeline", "confidential", "drill",
@@ -69,4 +74,4 @@ def render_new_case(fields: dict[str, Any]) -> str:
                 signals.yaml_add_eol_comment(SIGNAL_COMMENTS[key], key, column=34)
     for key in tree:
         tree.yaml_set_comment_before_after_key(key, before=FIELD_COMMENTS[key])
-    return roundtrip.dump(tree)
+    return f"{SCHEMA_LINE}\n{roundtrip.dump(tree)}"

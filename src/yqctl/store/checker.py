@@ -68,8 +68,24 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
     if policy is not None and org is not None:
         _check_templates(repo, report)
     report.warnings.extend(_leftover_warnings(repo, time.time()))
+    report.warnings.extend(_schema_warnings(repo))
     report.problems.sort()
     return report
+
+
+def _schema_warnings(repo: Repo) -> list[Problem]:
+    """The editors' schema (case.schema.json) should describe this yqctl's case file."""
+    from yqctl.store.schema import SCHEMA_FILE, schema_text
+
+    try:
+        current = (repo.root / SCHEMA_FILE).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = None
+    if current == schema_text():
+        return []
+    state = "不存在" if current is None else "与当前版本的案件格式不一致"
+    fix = f"运行 yqctl schema -o {SCHEMA_FILE} 更新并提交"
+    return [Problem(SCHEMA_FILE, 0, 0, f"编辑器用的案件格式说明{state}：{fix}")]
 
 
 def _leftover_warnings(repo: Repo, now: float) -> list[Problem]:

@@ -19,6 +19,7 @@ from yqctl.store.gitsetup import (
     register_driver,
 )
 from yqctl.store.repo import CASES_DIR, CONFIG_FILE, EVIDENCE_DIR, ORG_FILE
+from yqctl.store.schema import SCHEMA_FILE, schema_text
 from yqctl.store.transaction import Transaction, writing
 
 GITATTRIBUTES = f"""\
@@ -104,6 +105,7 @@ def _lay_down(
     _write(root / "templates" / "README.md", TEMPLATES_README, change)
     _write(root / ".gitattributes", GITATTRIBUTES, change)
     _write(root / ".gitignore", GITIGNORE, change)
+    _write(root / SCHEMA_FILE, schema_text(), change)
     for folder in (CASES_DIR, EVIDENCE_DIR):
         _write(root / folder / ".gitkeep", "", change)
     demo_cases = _copy_demo(policy, root, change) if demo else 0

@@ -53,6 +53,16 @@ def due(
             show_default=False,
         ),
     ] = None,
+    notify: Annotated[
+        bool,
+        typer.Option(
+            "--notify",
+            help="把新出现的超时、即将到期的时限发到 yq.yaml 的通知渠道（同一状态只发一次）",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="与 --notify 一起用：只显示将发送的内容，不发送")
+    ] = False,
     repo: RepoOpt = None,
     now: NowOpt = None,
     as_json: JsonOpt = False,
@@ -80,8 +90,9 @@ def due(
         emit_json([item.to_json() for item in items])
     else:
         _print(items, store)
+    sent = _notify(items, moment, store, dry_run=dry_run) if notify else True
     overdue = any(item.state and item.state.status.value == "overdue" for item in items)
-    if problems or (check and overdue):
+    if problems or (check and overdue) or not sent:
         raise typer.Exit(1)  # an unreadable case may hide a missed deadline
 
 
@@ -178,12 +189,29 @@ def _print(items: list["DueItem"], store: "Repo") -> None:
         sys.stdout.write(paint(f"{overdue} 项已超时", "bold red", color=color) + "\n")
 
 
+def _notify(items: list["DueItem"], now: "datetime", store: "Repo", *, dry_run: bool) -> bool:
+    """Announce what became overdue or due soon since the last announcement."""
+    from yqctl.cli.notifying import notify
+    from yqctl.core.notify import due_message, to_announce
+    from yqctl.store.notifier import load_announced, save_announced
+
+    fresh, state = to_announce(items, load_announced(store.root))
+    message = due_message(fresh, now, _confidential(store), store.config.institution)
+    sent = notify(store, message, "due", dry_run=dry_run)
+    if sent and not dry_run:
+        save_announced(store.root, state)
+    return sent
+
+
+def _confidential(store: "Repo") -> set[str]:
+    summaries, _ = store.case_summaries()
+    return {str(s["id"]) for _, s in summaries if s.get("confidential")}
+
+
 def _write_calendar(path: Path, items: list["DueItem"], now: "datetime", store: "Repo") -> None:
     """The calendar file, written atomically (a phone may be syncing the old one)."""
     from yqctl.render.ics import calendar_bytes
     from yqctl.store.files import atomic_write
 
-    summaries, _ = store.case_summaries()
-    hidden = {str(s["id"]) for _, s in summaries if s.get("confidential")}
     name = f"{store.config.institution} 舆情处置时限"
-    atomic_write(path, calendar_bytes(items, now, hidden, name=name))
+    atomic_write(path, calendar_bytes(items, now, _confidential(store), name=name))

@@ -18,6 +18,7 @@ from yqctl.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from yqctl.core.case import Case
     from yqctl.core.deadlines import DeadlineState
     from yqctl.core.escalation import Notify
     from yqctl.core.grading import GradeResult
@@ -30,7 +31,13 @@ def grade(
         int | None, typer.Option("--level", help="人工指定级别（须同时给出 --reason）")
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="人工定级的理由")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写文件")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只显示结果，不写文件（与 --notify 一起用则不发送）")
+    ] = False,
+    notify_channels: Annotated[
+        bool,
+        typer.Option("--notify", help="把级别、应通知的人和处置时限发到 yq.yaml 的通知渠道"),
+    ] = False,
     by: ByOpt = None,
     no_commit: NoCommitOpt = False,
     repo: RepoOpt = None,
@@ -71,8 +78,36 @@ def grade(
     notify = contacts(graded, result.level, policy.policy, store.org)
     if as_json:
         emit_json(_json(loaded.case.id, result, notify, states, dry_run))
-        return
-    _print(loaded.case.id, result, notify, states, dry_run, store)
+    else:
+        _print(loaded.case.id, result, notify, states, dry_run, store)
+    if notify_channels and not _announce(graded, result, notify, states, store, dry_run):
+        raise typer.Exit(1)
+
+
+def _announce(
+    case: "Case",
+    result: "GradeResult",
+    notify: "list[Notify]",
+    states: "list[DeadlineState]",
+    store: "Repo",
+    dry_run: bool,
+) -> bool:
+    from yqctl.cli.notifying import notify as send
+    from yqctl.core.notify import GradedCase, grade_message
+    from yqctl.timeutil import format_time
+
+    people = [" ".join(x for x in (p.title, p.name, p.phone) if x) for p in notify]
+    deadlines = [
+        f"{s.deadline.title}（{s.deadline.clause}）："
+        + (f"{format_time(s.deadline.due, store.zone)} 前" if s.deadline.due else "办结前")
+        for s in states
+        if not s.is_met
+    ]
+    graded = GradedCase(
+        case.id, case.title, case.confidential, result.level_name, result.major, case.unit,
+        people, deadlines,
+    )  # fmt: skip
+    return send(store, grade_message(graded, store.config.institution), "grade", dry_run=dry_run)
 
 
 def _assess(

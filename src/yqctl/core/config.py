@@ -13,6 +13,27 @@ from yqctl.core.model import Model, Text
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
+# what each kind of channel's address (an apprise URL) starts with: a key pasted into the
+# wrong variable is caught before anything is sent
+CHANNEL_SCHEMES: dict[str, tuple[str, ...]] = {
+    "wecom": ("wecombot://",),  # 企业微信群机器人
+    "dingtalk": ("dingtalk://",),  # 钉钉群机器人
+    "feishu": ("feishu://", "lark://"),  # 飞书群机器人
+    "email": ("mailto://", "mailtos://"),  # 邮件
+    "webhook": ("json://", "jsons://", "form://", "forms://"),  # 其他（自建系统）
+}
+
+
+class Channel(Model):
+    """A group robot or mailbox to notify. Its address, which carries the robot's key or the mail
+    password, comes from an environment variable: never from the repository."""
+
+    name: Text  # 如“舆情办工作群”
+    kind: Literal["wecom", "dingtalk", "feishu", "email", "webhook"]
+    url_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")]  # 存放地址的环境变量名
+    events: list[Literal["due", "grade"]] = ["due", "grade"]  # 哪些提醒发到这里
+
+
 class RepoConfig(Model):
     """``yq.yaml``."""
 
@@ -26,6 +47,7 @@ class RepoConfig(Model):
     confidential_marking: Text = (
         "内部资料 严格控制知悉范围"  # 涉密案件（confidential: true）的页眉标识
     )
+    notify: list[Channel] = []  # 通知渠道：群机器人、邮箱（地址从环境变量读取）
 
     def marking_for(self, confidential: bool) -> str:
         return self.confidential_marking if confidential else self.marking

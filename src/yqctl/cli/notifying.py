@@ -1,0 +1,30 @@
+"""``--notify`` for ``due`` and ``grade``: send a message to yq.yaml's channels, or with
+``--dry-run`` show what would be sent."""
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from yqctl.core.notify import Message
+    from yqctl.store.repo import Repo
+
+
+def notify(store: "Repo", message: "Message | None", event: str, *, dry_run: bool) -> bool:
+    """True if every channel took it (or nothing had to be sent)."""
+    from yqctl.store.notifier import send, targets
+
+    to = targets(store.config.notify, event, os.environ)  # checked even when there is nothing
+    if message is None:
+        sys.stderr.write("没有需要通知的新情况，未发送\n")
+        return True
+    names = "、".join(t.channel.name for t in to)
+    if dry_run:
+        sys.stderr.write(f"【试发送，未发出】将发到：{names}\n{message.title}\n{message.body}\n")
+        return True
+    failed = [d for d in send(message, to) if not d.ok]
+    for delivery in failed:
+        sys.stderr.write(f"通知发送失败：{delivery.channel}（{delivery.detail}）\n")
+    if not failed:
+        sys.stderr.write(f"已通知：{names}\n")
+    return not failed

@@ -1,0 +1,140 @@
+"""``due --notify`` and ``grade --notify`` against a local webhook started by the test: what is
+sent, that cron does not repeat it, that secrets stay in the environment, and failures."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import NOW, Runner, git
+
+pytestmark = pytest.mark.usefixtures("git_available")
+
+CHANNELS = """
+notify:
+  - name: 舆情办工作群
+    kind: webhook
+    url_env: YQCTL_TEST_HOOK
+"""
+
+
+class Hook:
+    """A local HTTP endpoint that records every JSON payload posted to it."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.payloads: list[dict[str, Any]] = []
+        hook = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                hook.payloads.append(json.loads(self.rfile.read(length)))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"json://127.0.0.1:{self.server.server_port}/yq"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hook]:
+    endpoint = Hook()
+    monkeypatch.setenv("YQCTL_TEST_HOOK", endpoint.url)
+    yield endpoint
+    endpoint.server.shutdown()
+
+
+@pytest.fixture
+def notifying_repo(demo_repo: Path) -> Path:
+    config = demo_repo / "yq.yaml"
+    config.write_text(config.read_text("utf-8") + CHANNELS, "utf-8")
+    git(demo_repo, "commit", "-qam", "通知渠道")
+    return demo_repo
+
+
+def test_due_notify_sends_the_overdue_list_once_per_state(
+    notifying_repo: Path, yq: Runner, hook: Hook
+) -> None:
+    listed = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--json").json()
+    overdue = [i for i in listed if i.get("deadline") and i["deadline"]["status"] == "overdue"]
+    assert overdue
+    result = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify")
+    assert "已通知：舆情办工作群" in result.err
+    (payload,) = hook.payloads
+    assert payload["type"] == "warning"
+    assert f"{len(overdue)} 项已超时" in payload["title"] and "XX工程学院" in payload["title"]
+    for item in overdue:
+        assert item["id"] in payload["message"] and item["deadline"]["title"] in payload["message"]
+    again = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify")
+    assert len(hook.payloads) == 1 and "没有需要通知的新情况" in again.err  # cron: no repeat
+    later = yq("due", "--repo", str(notifying_repo), "--now", "2026-11-26T09:00:00+08:00",
+               "--notify")  # fmt: skip
+    assert later.code in (0, 1) and len(hook.payloads) == 2  # what has since become overdue
+    assert "已超时" in hook.payloads[1]["message"]
+
+
+def test_dry_run_shows_the_message_and_sends_nothing(
+    notifying_repo: Path, yq: Runner, hook: Hook
+) -> None:
+    result = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify", "--dry-run")
+    assert "【试发送，未发出】将发到：舆情办工作群" in result.err and "项已超时" in result.err
+    assert hook.payloads == []
+    yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify")
+    assert len(hook.payloads) == 1  # the dry run did not count as announced
+
+
+def test_grade_notify_sends_level_contacts_and_deadlines(
+    notifying_repo: Path, yq: Runner, hook: Hook
+) -> None:
+    listed = yq("list", "--repo", str(notifying_repo), "--json").json()
+    case = next(c for c in listed if c["status"] == "open")
+    result = yq("grade", case["id"], "--repo", str(notifying_repo), "--now", NOW, "--notify",
+                "--level", "1", "--reason", "上级关注")  # fmt: skip
+    assert result.code == 0, result.err
+    (payload,) = hook.payloads
+    assert payload["title"] == "XX工程学院 舆情定级：一级，重大舆情"
+    message = payload["message"]
+    assert case["id"] in message and case["title"] in message and "应通知：" in message
+    assert "处置时限：" in message and "（五(二)）" in message
+
+
+def test_a_confidential_case_is_named_by_its_id_only(
+    notifying_repo: Path, yq: Runner, hook: Hook
+) -> None:
+    listed = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--json").json()
+    item = next(i for i in listed if i.get("deadline") and i["deadline"]["status"] == "overdue")
+    path = next(notifying_repo.glob(f"cases/*/{item['id']}.yaml"))
+    path.write_text(path.read_text("utf-8").replace("confidential: false", "confidential: true"))
+    yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify")
+    message = hook.payloads[0]["message"]
+    assert f"{item['id']}（涉密案件）" in message and item["title"] not in message
+
+
+def test_a_missing_secret_or_refusing_endpoint_fails_clearly(
+    notifying_repo: Path, yq: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("YQCTL_TEST_HOOK", raising=False)
+    missing = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify")
+    assert missing.code == 1 and "环境变量 YQCTL_TEST_HOOK 未设置" in missing.err
+    monkeypatch.setenv("YQCTL_TEST_HOOK", "wecombot://key-in-the-wrong-variable")
+    wrong = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify")
+    assert wrong.code == 1 and "应以 json://" in wrong.err
+    refusing = Hook(status=500)
+    monkeypatch.setenv("YQCTL_TEST_HOOK", refusing.url)
+    try:
+        failed = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify")
+    finally:
+        refusing.server.shutdown()
+    assert failed.code == 1 and "通知发送失败：舆情办工作群" in failed.err
+    assert len(refusing.payloads) == 1
+    assert "Traceback" not in failed.err

@@ -9,6 +9,12 @@ import typer
 from yqctl.cli.common import JsonOpt, NoCommitOpt, console, emit_json
 
 
+class CiKind(StrEnum):
+    gitlab = "gitlab"
+    gitea = "gitea"
+    github = "github"
+
+
 class PolicyName(StrEnum):
     university = "university"
     middle_school = "middle-school"
@@ -36,14 +42,26 @@ def init(
             "（案件按字段合并，时间线取并集），必要时补上 .gitattributes",
         ),
     ] = False,
+    ci: Annotated[
+        CiKind | None,
+        typer.Option(
+            "--ci",
+            help="写入共享仓库的 CI 配置：每次推送和合并请求运行 yqctl check，"
+            "定时运行 yqctl due --check --notify（gitlab、gitea 或 github）",
+            show_default=False,
+        ),
+    ] = None,
     no_commit: NoCommitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """创建案件仓库：yq.yaml、org.yaml、policies/、templates/、cases/、evidence/，并提交到 git。"""
     from yqctl.store.scaffold import scaffold
 
-    if hooks:
-        _install_hooks(directory, commit=not no_commit, as_json=as_json)
+    if hooks or ci:
+        if hooks:
+            _install_hooks(directory, commit=not no_commit, as_json=as_json)
+        if ci:
+            _install_ci(directory, ci.value, commit=not no_commit, as_json=as_json)
         return
 
     result = scaffold(
@@ -72,3 +90,15 @@ def _install_hooks(directory: Path, *, commit: bool, as_json: bool) -> None:
         out.print("已在 .gitattributes 中为 cases/ 下的案件文件指定 yqctl 合并驱动")
     state = "已登记" if result["driver_registered"] else "已登记过（无需改动）"
     out.print(f"合并驱动{state}：git pull / merge 时，案件按字段合并，时间线取并集")
+
+
+def _install_ci(directory: Path, kind: str, *, commit: bool, as_json: bool) -> None:
+    from yqctl.store.repo import Repo
+    from yqctl.store.scaffold import install_ci
+
+    store = Repo.find(directory.resolve())
+    written = install_ci(store.root, kind, store.config.notify, commit=commit)
+    if as_json:
+        emit_json({"ci": kind, "path": written})
+        return
+    console().print(f"已写入 {written}：推送和合并请求时运行 yqctl check，定时检查处置时限并通知")

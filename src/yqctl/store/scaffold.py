@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from yqctl.core.config import Channel
 from yqctl.errors import YqError
 from yqctl.resources import data_dir
 from yqctl.store import roundtrip, yamlio
+from yqctl.store.ci import ci_file
 from yqctl.store.files import atomic_write
 from yqctl.store.git import Git
 from yqctl.store.gitsetup import (
@@ -168,3 +170,19 @@ def install_hooks(root: Path, *, commit: bool) -> dict[str, Any]:
         "driver_registered": registered,
         "driver": driver_command(),
     }
+
+
+def install_ci(root: Path, kind: str, channels: list[Channel], *, commit: bool) -> str:
+    """Write (or rewrite) the CI file for ``kind``; its path."""
+    relative, text = ci_file(kind, channels)
+    with writing(root, f"init --ci {kind}") as change:
+        change.track(relative)
+        path = root / relative
+        if path.exists() and path.read_text("utf-8") == text:
+            return relative
+        atomic_write(path, text)
+        if commit:
+            change.commit(
+                f"yqctl init --ci {kind}: check on every push, due --check --notify on a schedule"
+            )
+    return relative

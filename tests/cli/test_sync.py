@@ -52,6 +52,22 @@ def open_case(yq: Runner, clone: Path, title: str) -> str:
     return str(result.json()["id"])
 
 
+def case_in_both(yq: Runner, a: Path, b: Path, title: str) -> tuple[str, Path]:
+    """A case opened by office A and synced to B: its id and its path in the repository."""
+    case_id = open_case(yq, a, title)
+    sync(yq, a)
+    sync(yq, b)
+    return case_id, Path("cases") / case_id[3:7] / f"{case_id}.yaml"
+
+
+def hand_edit(clone: Path, path: Path, old: str, new: str) -> None:
+    """Edit a case file by hand and commit it, as a clerk with an editor would."""
+    text = (clone / path).read_text("utf-8")
+    assert old in text
+    (clone / path).write_text(text.replace(old, new, 1), "utf-8")
+    git(clone, "commit", "-qam", "手工修改")
+
+
 def sync(yq: Runner, clone: Path, minutes: int = 0) -> dict[str, object]:
     result = yq("sync", "--json", "--now", at(minutes), cwd=clone)
     assert result.code in (0, 1), result.err
@@ -94,14 +110,9 @@ def test_two_offices_appending_to_one_case_both_keep_every_entry_and_comments(
     shared: Clones, yq: Runner
 ) -> None:
     a, b = shared(2)
-    case_id = open_case(yq, a, "网传食堂饭菜出现异物")
-    sync(yq, a)
-    sync(yq, b)
-    path = Path("cases") / case_id[3:7] / f"{case_id}.yaml"
+    case_id, path = case_in_both(yq, a, b, "网传食堂饭菜出现异物")
     # a comment only office B's file has (B wrote it by hand) must survive the merge
-    text = (b / path).read_text("utf-8").replace("title:", "# B 的备注：标题来自微博原帖\ntitle:")
-    (b / path).write_text(text, "utf-8")
-    git(b, "commit", "-qam", "B 的备注")
+    hand_edit(b, path, "title:", "# B 的备注：标题来自微博原帖\ntitle:")
     assert yq("act", case_id, "note", "--text", "A 记录", "--now", at(5), cwd=a).code == 0
     assert yq("act", case_id, "note", "--text", "B 记录", "--now", at(6), cwd=b).code == 0
     assert sync(yq, a, 10)["pushed"]
@@ -120,14 +131,9 @@ def test_a_true_conflict_is_recorded_reported_by_check_and_settled_by_resolve(
     shared: Clones, yq: Runner
 ) -> None:
     a, b = shared(2)
-    case_id = open_case(yq, a, "原标题")
-    sync(yq, a)
-    sync(yq, b)
-    path = Path("cases") / case_id[3:7] / f"{case_id}.yaml"
+    case_id, path = case_in_both(yq, a, b, "原标题")
     for clone, title in ((a, "A 改的标题"), (b, "B 改的标题")):
-        text = (clone / path).read_text("utf-8").replace("title: 原标题", f"title: {title}")
-        (clone / path).write_text(text, "utf-8")
-        git(clone, "commit", "-qam", "改标题")
+        hand_edit(clone, path, "title: 原标题", f"title: {title}")
     sync(yq, a)
     merged = yq("sync", "--now", NOW, cwd=b)
     assert merged.code == 1 and f"yqctl resolve {case_id}" in merged.out
@@ -196,17 +202,10 @@ def test_a_file_that_cannot_be_merged_by_meaning_aborts_the_merge_and_keeps_ever
     shared: Clones, yq: Runner
 ) -> None:
     a, b = shared(2)
-    case_id = open_case(yq, a, "原标题")
-    sync(yq, a)
-    sync(yq, b)
-    path = Path("cases") / case_id[3:7] / f"{case_id}.yaml"
-    broken = (a / path).read_text("utf-8").replace("title: 原标题", "title: [未闭合")
-    (a / path).write_text(broken, "utf-8")
-    git(a, "commit", "-qam", "a broken edit")
+    case_id, path = case_in_both(yq, a, b, "原标题")
+    hand_edit(a, path, "title: 原标题", "title: [未闭合")
     git(a, "push", "-q")
-    text = (b / path).read_text("utf-8").replace("title: 原标题", "title: B 的标题")
-    (b / path).write_text(text, "utf-8")
-    git(b, "commit", "-qam", "B 改标题")
+    hand_edit(b, path, "title: 原标题", "title: B 的标题")
     head = git(b, "rev-parse", "HEAD")
     result = yq("sync", "--now", NOW, cwd=b)
     assert result.code == 1 and f"无法自动合并：{path.as_posix()}" in result.err
@@ -265,9 +264,7 @@ def test_a_push_refused_because_another_office_pushed_first_is_merged_and_pushed
     from yqctl.store.sync import sync as run_sync
 
     a, b = shared(2)
-    case_id = open_case(yq, a, "同时处置的案件")
-    sync(yq, a)
-    sync(yq, b)
+    case_id, _ = case_in_both(yq, a, b, "同时处置的案件")
     assert yq("act", case_id, "note", "--text", "A 记录", "--now", at(1), cwd=a).code == 0
     assert yq("act", case_id, "note", "--text", "B 记录", "--now", at(2), cwd=b).code == 0
     raced: list[int] = []

@@ -22,6 +22,13 @@ INSTALL_NOTE = (
 )
 SCHEDULE = "*/30 * * * *"  # every 30 minutes: the shortest deadlines are 30 minutes (第一时间)
 ANNOUNCED = ".yqctl/cache/notified.json"
+SETUP = """\
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: pip install "$YQCTL_INSTALL"
+"""  # the first steps of both jobs
 NO_CHANNELS = "          {}  # yq.yaml 中还没有通知渠道（notify）：添加后重新运行 yqctl init --ci\n"
 
 
@@ -55,22 +62,12 @@ jobs:
     if: github.event_name != 'schedule'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - run: pip install "$YQCTL_INSTALL"
-      - run: yqctl check
+{SETUP}      - run: yqctl check
   due:
     if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - run: pip install "$YQCTL_INSTALL"
-      - uses: actions/cache@v4  # 已通知过的状态：同一时限同一状态只通知一次
+{SETUP}      - uses: actions/cache@v4  # 已通知过的状态：同一时限同一状态只通知一次
         with:
           path: {ANNOUNCED}
           key: yqctl-notified-${{{{ github.run_id }}}}

@@ -281,3 +281,23 @@ def test_a_push_refused_because_another_office_pushed_first_is_merged_and_pushed
     for clone in (a, b):
         texts = [e["text"] for e in case_data(clone, case_id)["timeline"]]  # type: ignore[index,union-attr]
         assert texts[-2:] == ["A 记录", "B 记录"]
+
+
+def test_resolve_asks_field_by_field_on_a_terminal(shared: Clones, yq: Runner) -> None:
+    from tests.cli.test_new_prompts import _converse, _yqctl
+
+    a, b = shared(2)
+    case_id, path = case_in_both(yq, a, b, "原标题")
+    hand_edit(a, path, "title: 原标题", "title: A 的标题")
+    hand_edit(a, path, "category: inquiry", "category: constructive")
+    git(a, "push", "-q")
+    hand_edit(b, path, "title: 原标题", "title: B 的标题")
+    hand_edit(b, path, "category: inquiry", "category: fabrication")
+    assert sync(yq, b, 1)["conflicted"] == [path.as_posix()]
+    code, screen = _converse([_yqctl(), "resolve", case_id], ["x", "2", "3"], b)
+    assert code == 0, screen
+    assert "title 两边改得不同" in screen and "2. 对方：A 的标题" in screen
+    assert "不是 1、2 或 3" in screen  # a wrong answer is asked again
+    data = case_data(b, case_id)
+    assert data["title"] == "A 的标题" and data["category"] == "inquiry"  # 2: theirs, 3: base
+    assert "conflicts" not in data

@@ -14,14 +14,15 @@ from yqctl.cli.common import (
     resolve_now,
     warn_unreadable,
 )
+from yqctl.timeutil import format_time  # light: datetime only; due's table calls it per row
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import datetime, tzinfo
 
     from rich.table import Table
 
     from yqctl.cli.table import Cell
-    from yqctl.core.due import DeadlineState, DueItem
+    from yqctl.core.due import Deadline, DeadlineState, DueItem
     from yqctl.store.repo import Repo
 
 HEADERS = ("状态", "到期", "编号", "级别", "涉事单位", "事项", "条款", "标题")
@@ -84,13 +85,14 @@ def due(
         include_drills=drills,
         include_met=show_all,
     )
+    hidden = _confidential(store) if ics is not None or notify else set()
     if ics is not None:
-        _write_calendar(ics, items, moment, store)
+        _write_calendar(ics, items, moment, hidden, store)
     if as_json:
         emit_json([item.to_json() for item in items])
     else:
         _print(items, store)
-    sent = _notify(items, moment, store, dry_run=dry_run) if notify else True
+    sent = _notify(items, moment, hidden, store, dry_run=dry_run) if notify else True
     overdue = any(item.state and item.state.status.value == "overdue" for item in items)
     if problems or (check and overdue) or not sent:
         raise typer.Exit(1)  # an unreadable case may hide a missed deadline
@@ -114,12 +116,15 @@ def status_text(state: "DeadlineState") -> str:
     return f"[{style}]{text}[/]" if style else text
 
 
+def due_text(deadline: "Deadline", zone: "tzinfo") -> str:
+    """When a deadline is due, as tables and messages show it (``办结前`` when it has no time)."""
+    return format_time(deadline.due, zone) if deadline.due else "办结前"
+
+
 def deadline_table(states: "list[DeadlineState]", store: "Repo") -> "Table":
     """One case's deadlines (for ``grade`` and ``show``): what, clause, due, state, how it closes."""
     from rich.markup import escape
     from rich.table import Table
-
-    from yqctl.timeutil import format_time
 
     zone = store.zone
     table = Table(title="处置时限", title_justify="left")
@@ -130,7 +135,7 @@ def deadline_table(states: "list[DeadlineState]", store: "Repo") -> "Table":
         table.add_row(
             escape(deadline.title),
             deadline.clause,
-            format_time(deadline.due, zone) if deadline.due else "办结前",
+            due_text(deadline, zone),
             status_text(state),
             format_time(state.met_at, zone) if state.met_at else "",
             "、".join(action.value for action in deadline.closed_by),
@@ -142,7 +147,6 @@ def _print(items: list["DueItem"], store: "Repo") -> None:
     import sys
 
     from yqctl.cli.table import paint, render, use_color
-    from yqctl.timeutil import format_time
 
     if not items:
         sys.stdout.write("没有未完成的处置时限。\n")
@@ -167,7 +171,7 @@ def _print(items: list["DueItem"], store: "Repo") -> None:
             )
             continue
         deadline = state.deadline
-        when = format_time(deadline.due, zone) if deadline.due else "办结前"
+        when = due_text(deadline, zone)
         if state.met_at is not None:
             when = f"{when}（{format_time(state.met_at, zone)} 完成）"
         rows.append(
@@ -189,14 +193,16 @@ def _print(items: list["DueItem"], store: "Repo") -> None:
         sys.stdout.write(paint(f"{overdue} 项已超时", "bold red", color=color) + "\n")
 
 
-def _notify(items: list["DueItem"], now: "datetime", store: "Repo", *, dry_run: bool) -> bool:
+def _notify(
+    items: list["DueItem"], now: "datetime", hidden: set[str], store: "Repo", *, dry_run: bool
+) -> bool:
     """Announce what became overdue or due soon since the last announcement."""
     from yqctl.cli.notifying import notify
     from yqctl.core.notify import due_message, to_announce
     from yqctl.store.notifier import load_announced, save_announced
 
     fresh, state = to_announce(items, load_announced(store.root))
-    message = due_message(fresh, now, _confidential(store), store.config.institution)
+    message = due_message(fresh, now, hidden, store.config.institution)
     sent = notify(store, message, "due", dry_run=dry_run)
     if sent and not dry_run:
         save_announced(store.root, state)
@@ -204,14 +210,17 @@ def _notify(items: list["DueItem"], now: "datetime", store: "Repo", *, dry_run: 
 
 
 def _confidential(store: "Repo") -> set[str]:
+    """The ids of confidential cases: messages and calendars name them by id only."""
     summaries, _ = store.case_summaries()
     return {str(s["id"]) for _, s in summaries if s.get("confidential")}
 
 
-def _write_calendar(path: Path, items: list["DueItem"], now: "datetime", store: "Repo") -> None:
+def _write_calendar(
+    path: Path, items: list["DueItem"], now: "datetime", hidden: set[str], store: "Repo"
+) -> None:
     """The calendar file, written atomically (a phone may be syncing the old one)."""
     from yqctl.render.ics import calendar_bytes
     from yqctl.store.files import atomic_write
 
     name = f"{store.config.institution} 舆情处置时限"
-    atomic_write(path, calendar_bytes(items, now, _confidential(store), name=name))
+    atomic_write(path, calendar_bytes(items, now, hidden, name=name))

@@ -92,14 +92,14 @@ def _announce(
     store: "Repo",
     dry_run: bool,
 ) -> bool:
+    from yqctl.cli.due import due_text
     from yqctl.cli.notifying import notify as send
     from yqctl.core.notify import GradedCase, grade_message
-    from yqctl.timeutil import format_time
 
     people = [" ".join(x for x in (p.title, p.name, p.phone) if x) for p in notify]
     deadlines = [
-        f"{s.deadline.title}（{s.deadline.clause}）："
-        + (f"{format_time(s.deadline.due, store.zone)} 前" if s.deadline.due else "办结前")
+        f"{s.deadline.title}（{s.deadline.clause}）：{due_text(s.deadline, store.zone)}"
+        + (" 前" if s.deadline.due else "")
         for s in states
         if not s.is_met
     ]

@@ -42,16 +42,14 @@ def resolve(
     from yqctl.store.transaction import writing
 
     case_id = check_id_argument(case_id)
+    every = _side(take)
     store = open_repo(repo, commit=not no_commit)
     chosen: dict[str, str] = {}
 
-    def settle(tree: Any, case: Any) -> None:
-        conflicts = list(case.conflicts)
-        if not conflicts:
-            return
-        picks = _picks(pick or [], {c.field for c in conflicts})
-        for conflict in conflicts:
-            side = picks.get(conflict.field) or _side(take) or _ask(conflict)
+    def settle(tree: Any, case: Any) -> None:  # the case has conflicts: checked under the lock
+        picks = _picks(pick or [], {c.field for c in case.conflicts})
+        for conflict in case.conflicts:
+            side = picks.get(conflict.field) or every or _ask(conflict)
             chosen[conflict.field] = side
             roundtrip.set_path(tree, field_path(conflict.field), getattr(conflict, side))
         del tree[CONFLICTS]

@@ -25,7 +25,6 @@ Values are plain data (dicts, lists, scalars); times may be datetimes or ISO str
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -70,8 +69,7 @@ def merge_case(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[s
     ones either side already had."""
     found: list[Conflict] = []
     data = _merge_map("", base if base is not None else {}, ours, theirs, found)
-    if "level" in found_fields(found):
-        found = _settle_level(data, found)
+    found = _settle_level(data, found)
     earlier = data.get(CONFLICTS) or []
     if found:
         data[CONFLICTS] = [*earlier, *(c.to_plain() for c in found)]
@@ -81,10 +79,6 @@ def merge_case(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[s
 def field_path(dotted: str) -> tuple[str | int, ...]:
     """``sources.1.account`` → ``("sources", 1, "account")``."""
     return tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
-
-
-def found_fields(conflicts: Iterable[Conflict]) -> set[str]:
-    return {c.field for c in conflicts}
 
 
 def _merge_map(
@@ -113,7 +107,7 @@ def _merge_value(path: str, base: Any, ours: Any, theirs: Any, found: list[Confl
     if theirs == base:
         return ours
     if path in RECORDS or path == CONFLICTS:
-        return _union(_list(base), _list(ours), _list(theirs), _record_time)
+        return _union(_list(base), _list(ours), _list(theirs))
     if path == "sources":
         return _merge_sources(_list(base), _list(ours), _list(theirs), found)
     if path == "status" and ours in STAGES and theirs in STAGES:
@@ -137,9 +131,7 @@ def _key(item: Any) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _union(
-    base: list[Any], ours: list[Any], theirs: list[Any], when: Callable[[Any], datetime | None]
-) -> list[Any]:
+def _union(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
     """Three-way union of append-only records: what either side has and did not remove."""
     base_keys = {_key(item) for item in base}
     theirs_keys = {_key(item) for item in theirs}
@@ -150,12 +142,12 @@ def _union(
         if key not in seen and key not in base_keys:  # new on their side
             kept.append(item)
             seen.add(key)
-    return _in_time_order(kept, when)
+    return _in_time_order(kept)
 
 
-def _in_time_order(items: list[Any], when: Callable[[Any], datetime | None]) -> list[Any]:
-    """Stable sort by time; left as it is if any time cannot be read (it stays where it was)."""
-    times = [when(item) for item in items]
+def _in_time_order(items: list[Any]) -> list[Any]:
+    """Stable sort by when each was recorded; left as it is if any time cannot be read."""
+    times = [_record_time(item) for item in items]
     if any(t is None for t in times):
         return items
     try:
@@ -166,6 +158,7 @@ def _in_time_order(items: list[Any], when: Callable[[Any], datetime | None]) -> 
 
 
 def _record_time(item: Any) -> datetime | None:
+    """A timeline entry's ``recorded_at`` (else ``at``); a grading entry's ``at``."""
     if not isinstance(item, dict):
         return None
     return as_time(item.get("recorded_at") or item.get("at"))

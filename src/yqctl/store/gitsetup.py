@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import shlex
 import sys
-from pathlib import Path
 
 from yqctl.store.git import Git
 
 DRIVER = "yqctl"
+ATTRIBUTES_FILE = ".gitattributes"  # committed: every clone shares it
 ATTRIBUTE = f"cases/**/*.yaml merge={DRIVER}"
 ATTRIBUTES_COMMENT = "# yqctl：案件文件按字段合并（时间线取并集），由 yqctl merge-driver 完成"
 
@@ -44,7 +44,3 @@ def attributes_text(current: str) -> str | None:
         return None
     head = current if not current or current.endswith("\n") else current + "\n"
     return f"{head}{ATTRIBUTES_COMMENT}\n{ATTRIBUTE}\n"
-
-
-def attributes_file(root: Path) -> Path:
-    return root / ".gitattributes"

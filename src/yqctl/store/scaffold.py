@@ -15,7 +15,7 @@ from yqctl.store.git import Git
 from yqctl.store.gitsetup import (
     ATTRIBUTE,
     ATTRIBUTES_COMMENT,
-    attributes_file,
+    ATTRIBUTES_FILE,
     attributes_text,
     driver_command,
     register_driver,
@@ -105,7 +105,7 @@ def _lay_down(
     for name in (f"{policy}.yaml", "types.yaml"):
         _write(root / "policies" / name, yamlio.read_text(policies / name, name), change)
     _write(root / "templates" / "README.md", TEMPLATES_README, change)
-    _write(root / ".gitattributes", GITATTRIBUTES, change)
+    _write(root / ATTRIBUTES_FILE, GITATTRIBUTES, change)
     _write(root / ".gitignore", GITIGNORE, change)
     _write(root / SCHEMA_FILE, schema_text(), change)
     for folder in (CASES_DIR, EVIDENCE_DIR):
@@ -153,10 +153,9 @@ def install_hooks(root: Path, *, commit: bool) -> dict[str, Any]:
     register the driver in this clone's git config."""
     git = Git(root)
     git.require_repo()
-    path = attributes_file(root)
-    relative = path.name
+    path = root / ATTRIBUTES_FILE
     with writing(root, "init --hooks") as change:
-        change.track(relative)
+        change.track(ATTRIBUTES_FILE)
         current = path.read_text("utf-8") if path.exists() else ""
         text = attributes_text(current)
         if text is not None:

@@ -9,24 +9,14 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import Runner, git
+from tests.conftest import Runner, add_channel, git
 
 pytestmark = pytest.mark.usefixtures("git_available")
-
-CHANNEL = """
-notify:
-  - name: 舆情办工作群
-    kind: wecom
-    url_env: YQCTL_NOTIFY_WECOM
-"""
 
 
 @pytest.fixture
 def with_channel(repo: Path) -> Path:
-    config = repo / "yq.yaml"
-    config.write_text(config.read_text("utf-8") + CHANNEL, "utf-8")
-    git(repo, "commit", "-qam", "通知渠道")
-    return repo
+    return add_channel(repo, "wecom", "YQCTL_NOTIFY_WECOM")
 
 
 def written(yq: Runner, repo: Path, kind: str) -> tuple[str, dict[str, Any]]:

@@ -12,16 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, Runner, git
+from tests.conftest import NOW, Runner, add_channel
 
 pytestmark = pytest.mark.usefixtures("git_available")
-
-CHANNELS = """
-notify:
-  - name: 舆情办工作群
-    kind: webhook
-    url_env: YQCTL_TEST_HOOK
-"""
 
 
 class Hook:
@@ -56,10 +49,7 @@ def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hook]:
 
 @pytest.fixture
 def notifying_repo(demo_repo: Path) -> Path:
-    config = demo_repo / "yq.yaml"
-    config.write_text(config.read_text("utf-8") + CHANNELS, "utf-8")
-    git(demo_repo, "commit", "-qam", "通知渠道")
-    return demo_repo
+    return add_channel(demo_repo, "webhook", "YQCTL_TEST_HOOK")
 
 
 def test_due_notify_sends_the_overdue_list_once_per_state(

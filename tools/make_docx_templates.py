@@ -954,22 +954,139 @@ def case_list(b: Builder, heading: str, items: str, *, closed: bool = False) -> 
     )
 
 
-# How late: 1天2小时 / 3小时 / 45分钟 (as the Markdown and HTML reports say it)
-LATE_BY = (
-    "{% set n = x.late_by_minutes %}"
-    "{% if n >= 1440 %}{{ n // 1440 }}天{% endif %}"
-    "{% if n % 1440 >= 60 %}{{ n % 1440 // 60 }}小时{% endif %}"
-    "{% if n < 1440 and n % 60 %}{{ n % 60 }}分钟{% endif %}"
-)
+def late_by(x: str) -> str:
+    """How late ``x`` (a DeadlineLine) is: 1天2小时 / 3小时 / 45分钟, as Markdown and HTML say it."""
+    return (
+        f"{{% set n = {x}.late_by_minutes %}}"
+        "{% if n >= 1440 %}{{ n // 1440 }}天{% endif %}"
+        "{% if n % 1440 >= 60 %}{{ n % 1440 // 60 }}小时{% endif %}"
+        "{% if n < 1440 and n % 60 %}{{ n % 60 }}分钟{% endif %}"
+    )
+
+
+def as_of_note(b: Builder) -> None:
+    b.tag("{%p if not doc.complete %}")
+    b.add(p("（截至 {{ doc.as_of|cn_datetime }}，本期尚未结束，数据为阶段性统计）", style=NOTE))
+    b.tag("{%p endif %}")
+
+
+def deadlines_sentence(b: Builder, d: str) -> None:
+    """本期应完成的处置时限 … 按时完成率 …, and whether drills are counted."""
+    b.tag(f"{{%p if {d}.total or doc.options.include_drills %}}")
+    b.text(
+        f"{{% if {d}.decided %}}本期应完成的处置时限 {{{{ {d}.total }}}} 项，按时完成率 "
+        f"{{{{ {d}.rate_text }}}}{{% if {d}.missed or {d}.late %}}（超时未完成 {{{{ {d}.missed }}}} "
+        f"项、逾期完成 {{{{ {d}.late }}}} 项）{{% endif %}}。{{% elif {d}.total %}}本期应完成的处置"
+        f"时限 {{{{ {d}.total }}}} 项，均尚未到期。{{% endif %}}"
+        "{% if doc.options.include_drills %}本报告含演练案件。{% endif %}"
+    )
+    b.tag("{%p endif %}")
+
+
+def deadlines_paragraph(b: Builder, d: str, rules: str) -> None:
+    """按《办法》规定的处置时限，本期应完成 … 项：按时完成 … (``rules`` names the rules)."""
+    b.text(
+        f"按{rules}规定的处置时限，本期应完成 {{{{ {d}.total }}}} 项：按时完成 "
+        f"{{{{ {d}.on_time }}}} 项，逾期完成 {{{{ {d}.late }}}} 项，超时未完成 {{{{ {d}.missed }}}} 项"
+        f"{{% if {d}.pending %}}，尚未到期 {{{{ {d}.pending }}}} 项{{% endif %}}；"
+        f"{{% if {d}.decided %}}按时完成率 {{{{ {d}.rate_text }}}}{{% else %}}尚无已到期的时限，"
+        "不计算按时完成率{% endif %}。"
+    )
+
+
+OUTCOMES = ("total", "on_time", "late", "missed", "pending", "rate_text")
+TALLY_WIDTHS = (36.0, 16.0, 20.0, 20.0, 24.0, 16.0, 24.0)
+
+
+def tally_table(b: Builder, first: str, name: str, loop: str, tally: str, total: str) -> None:
+    """时限数, 按时完成 … 按时完成率 per ``first`` (涉事单位 or 学校), then the 合计 row."""
+    b.table(
+        TALLY_WIDTHS,
+        [
+            heads(first, "时限数", "按时完成", "逾期完成", "超时未完成", "未到期", "按时完成率"),
+            *looped(
+                loop,
+                row(
+                    value(f"{{{{ {name} }}}}"),
+                    *(centered(f"{{{{ {tally}.{k} }}}}") for k in OUTCOMES),
+                ),
+                "（无）",
+            ),
+            row(head_cell("合计"), *(centered(f"{{{{ {total}.{k} }}}}") for k in OUTCOMES)),
+        ],
+    )
+    b.add(
+        p(
+            "按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的时限不计入。",
+            style=NOTE,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+    )
+
+
+def misses_table(
+    b: Builder, loop: str, x: str, who: str, empty: str, *, school: str | None = None
+) -> None:
+    """The deadlines missed or met late: ``who`` heads the first cell (案件编号 / 涉事单位, and
+    the ``school`` first in a district report)."""
+    first = f"{{{{ {x}.case_id }}}}\n{{{{ {x}.unit }}}}"
+    if school is not None:
+        first = f"{{{{ {school} }}}}\n{first}"
+    b.table(
+        (36.0, 48.0, TIME_COLUMN, TIME_COLUMN),
+        [
+            heads(who, "时限事项（条款）", "应完成时间", "落实情况"),
+            *looped(
+                loop,
+                row(
+                    value(first),
+                    value(
+                        f"{{{{ {x}.title }}}}{{% if {x}.clause %}}（{{{{ {x}.clause }}}}）{{% endif %}}"
+                    ),
+                    centered(f"{{{{ {x}.due|cn_datetime }}}}"),
+                    centered(
+                        f"{{{{ {x}.outcome_label }}}}{{% if {x}.late_by_minutes %}}（"
+                        f"{{% if {x}.met_at %}}迟{{% else %}}已超{{% endif %}} "
+                        + late_by(x)
+                        + "）{% endif %}"
+                    ),
+                ),
+                empty,
+            ),
+        ],
+    )
+
+
+def key_case_heading(b: Builder, c: str, prefix: str = "") -> None:
+    """A 重点舆情's heading and its line of facts (a confidential one shows no title or dates)."""
+    b.heading(
+        f"{{{{ loop.index }}}}. {prefix}{{% if {c}.redacted %}}{{{{ {c}.id }}}}（涉密，内容从略）{{% else %}}"
+        f"{{{{ {c}.title }}}}{{% if {c}.drill %}}（演练）{{% endif %}}{{% endif %}}",
+        2,
+    )
+    b.text(
+        f"{{% if not {c}.redacted %}}编号：{{{{ {c}.id }}}}；{{% endif %}}级别：{{{{ {c}.level_name }}}}"
+        f"{{% if {c}.category_label %}}；类别：{{{{ {c}.category_label }}}}{{% endif %}}"
+        f"；涉事单位：{{{{ {c}.unit }}}}"
+        f"{{% if {c}.discovered_at %}}；发现时间：{{{{ {c}.discovered_at|cn_datetime }}}}{{% endif %}}"
+        f"；状态：{{{{ {c}.status_label }}}}"
+        f"{{% if {c}.closed_at %}}（{{{{ {c}.closed_at|cn_datetime }}}}办结）{{% endif %}}。"
+    )
+
+
+def optional_text(b: Builder, value_of: str, label_text: str, *, lines: bool = False) -> None:
+    """``label_text``：the value, in a paragraph left out when the value is empty."""
+    shown = f'{{{{ {value_of}|replace("\\n", "\\a") }}}}' if lines else f"{{{{ {value_of} }}}}"
+    b.tag(f"{{%p if {value_of} %}}")
+    b.text(R(label_text, bold=True), shown)
+    b.tag("{%p endif %}")
 
 
 def period(b: Builder) -> None:
     t = "doc.totals"
     d = "doc.deadline_tally"
     b.masthead("{{ doc.period.label }}", "{{ head.generated_at|cn_datetime }}")
-    b.tag("{%p if not doc.complete %}")
-    b.add(p("（截至 {{ doc.as_of|cn_datetime }}，本期尚未结束，数据为阶段性统计）", style=NOTE))
-    b.tag("{%p endif %}")
+    as_of_note(b)
 
     b.heading("一、总体情况")
     b.tag(f"{{%p if {t}.in_period %}}")
@@ -985,15 +1102,7 @@ def period(b: Builder) -> None:
     b.tag("{%p else %}")
     b.text("本期未发现舆情。")
     b.tag("{%p endif %}")
-    b.tag(f"{{%p if {d}.total or doc.options.include_drills %}}")
-    b.text(
-        f"{{% if {d}.decided %}}本期应完成的处置时限 {{{{ {d}.total }}}} 项，按时完成率 "
-        f"{{{{ {d}.rate_text }}}}{{% if {d}.missed or {d}.late %}}（超时未完成 {{{{ {d}.missed }}}} "
-        f"项、逾期完成 {{{{ {d}.late }}}} 项）{{% endif %}}。{{% elif {d}.total %}}本期应完成的处置"
-        f"时限 {{{{ {d}.total }}}} 项，均尚未到期。{{% endif %}}"
-        "{% if doc.options.include_drills %}本报告含演练案件。{% endif %}"
-    )
-    b.tag("{%p endif %}")
+    deadlines_sentence(b, d)
     chart(b, "per_day")
 
     b.heading("二、分类统计")
@@ -1015,30 +1124,14 @@ def period(b: Builder) -> None:
 
     b.heading("三、重点舆情{% if doc.key_levels %}（{{ doc.key_levels|join('、') }}）{% endif %}")
     b.tag("{%p for c in doc.key_cases %}")
-    b.heading(
-        "{{ loop.index }}. {% if c.redacted %}{{ c.id }}（涉密，内容从略）{% else %}"
-        "{{ c.title }}{% if c.drill %}（演练）{% endif %}{% endif %}",
-        2,
-    )
-    b.text(
-        "{% if not c.redacted %}编号：{{ c.id }}；{% endif %}级别：{{ c.level_name }}"
-        "{% if c.category_label %}；类别：{{ c.category_label }}{% endif %}"
-        "；涉事单位：{{ c.unit }}"
-        "{% if c.discovered_at %}；发现时间：{{ c.discovered_at|cn_datetime }}{% endif %}"
-        "；状态：{{ c.status_label }}"
-        "{% if c.closed_at %}（{{ c.closed_at|cn_datetime }}办结）{% endif %}。"
-    )
+    key_case_heading(b, "c")
     b.tag("{%p if not c.redacted %}")
-    b.tag("{%p if c.summary %}")
-    b.text(R("基本情况：", bold=True), '{{ c.summary|replace("\\n", "\\a") }}')
-    b.tag("{%p endif %}")
+    optional_text(b, "c.summary", "基本情况：", lines=True)
     b.tag("{%p if c.timeline %}")
     b.text(R("处置情况：", bold=True), keep=True)
     report_timeline(b, "c.timeline")
     b.tag("{%p endif %}")
-    b.tag("{%p if c.result %}")
-    b.text(R("处置结果：", bold=True), "{{ c.result }}")
-    b.tag("{%p endif %}")
+    optional_text(b, "c.result", "处置结果：")
     b.tag("{%p endif %}")
     b.tag("{%p else %}")
     b.text(
@@ -1062,59 +1155,142 @@ def period(b: Builder) -> None:
 
     b.heading("五、处置时限落实情况")
     b.tag(f"{{%p if {d}.total %}}")
-    b.text(
-        f"按《{{{{ doc.policy_name }}}}》规定的处置时限，本期应完成 {{{{ {d}.total }}}} 项：按时完成 "
-        f"{{{{ {d}.on_time }}}} 项，逾期完成 {{{{ {d}.late }}}} 项，超时未完成 {{{{ {d}.missed }}}} 项"
-        f"{{% if {d}.pending %}}，尚未到期 {{{{ {d}.pending }}}} 项{{% endif %}}；"
-        f"{{% if {d}.decided %}}按时完成率 {{{{ {d}.rate_text }}}}{{% else %}}尚无已到期的时限，"
-        "不计算按时完成率{% endif %}。"
-    )
+    deadlines_paragraph(b, d, "《{{ doc.policy_name }}》")
     b.heading("（一）各单位落实情况", 2)
-    outcome = ("total", "on_time", "late", "missed", "pending", "rate_text")
-    b.table(
-        (36.0, 16.0, 20.0, 20.0, 24.0, 16.0, 24.0),
-        [
-            heads(
-                "涉事单位", "时限数", "按时完成", "逾期完成", "超时未完成", "未到期", "按时完成率"
-            ),
-            *looped(
-                "u in doc.unit_tallies",
-                row(value("{{ u.unit }}"), *(centered(f"{{{{ u.tally.{k} }}}}") for k in outcome)),
-                "（无）",
-            ),
-            row(head_cell("合计"), *(centered(f"{{{{ {d}.{k} }}}}") for k in outcome)),
-        ],
-    )
-    b.add(
-        p(
-            "按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的时限不计入。",
-            style=NOTE,
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-        )
-    )
+    tally_table(b, "涉事单位", "u.unit", "u in doc.unit_tallies", "u.tally", d)
     b.heading("（二）超时未完成和逾期完成的时限", 2)
-    b.table(
-        (36.0, 48.0, TIME_COLUMN, TIME_COLUMN),
-        [
-            heads("案件编号 / 涉事单位", "时限事项（条款）", "应完成时间", "落实情况"),
-            *looped(
-                "x in doc.deadlines if x.outcome == 'missed' or x.outcome == 'late'",
-                row(
-                    value("{{ x.case_id }}\n{{ x.unit }}"),
-                    value("{{ x.title }}{% if x.clause %}（{{ x.clause }}）{% endif %}"),
-                    centered("{{ x.due|cn_datetime }}"),
-                    centered(
-                        "{{ x.outcome_label }}{% if x.late_by_minutes %}（"
-                        "{% if x.met_at %}迟{% else %}已超{% endif %} " + LATE_BY + "）{% endif %}"
-                    ),
-                ),
-                "无。本期应完成的处置时限均已按时完成或尚未到期。",
-            ),
-        ],
+    misses_table(
+        b,
+        "x in doc.deadlines if x.outcome == 'missed' or x.outcome == 'late'",
+        "x",
+        "案件编号 / 涉事单位",
+        "无。本期应完成的处置时限均已按时完成或尚未到期。",
     )
     b.tag("{%p else %}")
     b.text("本期没有应完成的处置时限。")
     b.tag("{%p endif %}")
+
+
+# ---- 区域汇总报告 -------------------------------------------------------------------------------
+
+SCHOOL_FIGURES = ("in_period", "new", "closed", "open_at_end", "ungraded")
+
+
+def district(b: Builder) -> None:
+    """Several schools' report of one period: doc is a DistrictReport."""
+    t = "doc.totals"
+    d = "doc.deadline_tally"
+    b.masthead("{{ doc.period.label }}", "{{ head.generated_at|cn_datetime }}")
+    as_of_note(b)
+
+    b.heading("一、总体情况")
+    b.tag(f"{{%p if {t}.in_period %}}")
+    b.text(
+        f"本期 {{{{ doc.schools|length }}}} 所学校共涉及舆情 {{{{ {t}.in_period }}}} 起，其中新增 "
+        f"{{{{ {t}.new }}}} 起、办结 {{{{ {t}.closed }}}} 起，期末在办 {{{{ {t}.open_at_end }}}} 起"
+        f"{{% if {t}.ungraded %}}（其中待定级 {{{{ {t}.ungraded }}}} 起）{{% endif %}}；"
+        "重点舆情 {{ doc.key_count }} 起。"
+        f"{{% if {t}.redacted %}}其中 {{{{ {t}.redacted }}}} 起为涉密案件，只列编号、级别、"
+        "涉事单位和状态，内容从略。{% endif %}"
+    )
+    b.tag("{%p else %}")
+    b.text("本期 {{ doc.schools|length }} 所学校均未发现舆情。")
+    b.tag("{%p endif %}")
+    deadlines_sentence(b, d)
+    chart(b, "per_day")
+
+    b.heading("二、各校情况")
+    chart(b, "schools")
+    b.table(
+        (40.0, 16.0, 16.0, 16.0, 24.0, 20.0, 24.0),
+        [
+            heads("学校", "涉及", "新增", "办结", "期末在办", "待定级", "重点舆情"),
+            *looped(
+                "s in doc.schools",
+                row(
+                    value("{{ s.name }}{% if s.unreadable %}（数据不全）{% endif %}"),
+                    *(centered(f"{{{{ s.totals.{k} }}}}") for k in SCHOOL_FIGURES),
+                    centered("{{ s.key_count }}"),
+                ),
+                "（无）",
+            ),
+            row(
+                head_cell("合计"),
+                *(centered(f"{{{{ {t}.{k} }}}}") for k in SCHOOL_FIGURES),
+                centered("{{ doc.key_count }}"),
+            ),
+        ],
+    )
+    b.text("各校按本校办法定级，级别名称以各校办法为准：", keep=True)
+    b.table(
+        (40.0, 56.0, REPORT_WIDTH - 96.0),
+        [
+            heads("学校", "处置办法", "级别分布"),
+            *looped(
+                "s in doc.schools",
+                row(
+                    value("{{ s.name }}"),
+                    value("{{ s.policy_name }}"),
+                    value(
+                        "{% for c in s.by_level if c.count %}{{ c.label }} {{ c.count }} 起"
+                        "{% if not loop.last %}、{% endif %}{% else %}—{% endfor %}"
+                    ),
+                ),
+                "（无）",
+            ),
+        ],
+    )
+    b.tag("{%p if doc.unreadable %}")
+    b.add(
+        p(
+            "注：标注“数据不全”的学校有 {{ doc.unreadable }} 个案件文件无法读取，未计入本报告"
+            "（在该校仓库运行 yqctl check 查看）。",
+            style=NOTE,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+    )
+    b.tag("{%p endif %}")
+
+    b.heading("三、处置时限落实情况")
+    b.tag(f"{{%p if {d}.total %}}")
+    deadlines_paragraph(b, d, "各校办法")
+    b.heading("（一）各校落实情况", 2)
+    tally_table(b, "学校", "s.name", "s in doc.schools", "s.deadline_tally", d)
+    b.heading("（二）超时未完成和逾期完成的时限", 2)
+    misses_table(
+        b,
+        "item in doc.late_deadlines",
+        "item.deadline",
+        "学校 / 案件编号 / 涉事单位",
+        "无。本期应完成的处置时限均已按时完成或尚未到期。",
+        school="item.school",
+    )
+    b.tag("{%p else %}")
+    b.text("本期没有应完成的处置时限。")
+    b.tag("{%p endif %}")
+
+    b.heading("四、重点舆情")
+    b.tag("{%p for item in doc.key_cases %}")
+    key_case_heading(b, "item.case", "{{ item.school }}：")
+    b.tag("{%p if not item.case.redacted %}")
+    optional_text(b, "item.case.summary", "基本情况：", lines=True)
+    optional_text(b, "item.case.result", "处置结果：")
+    b.tag("{%p endif %}")
+    b.tag("{%p else %}")
+    b.text("本期各校均无重点舆情。")
+    b.tag("{%p endfor %}")
+
+    b.heading("五、分类统计")
+    count_table(b, "（一）按舆情类别", "doc.by_category")
+    count_table(b, "（二）按发布平台", "doc.by_platform")
+    b.add(
+        p(
+            "注：{% if doc.complete %}按本期末统计{% else %}截至 {{ doc.as_of|cn_datetime }}"
+            "{% endif %}；一起舆情可能涉及多个发布平台。各校的案件清单和处置过程见各校本期报告。",
+            style=NOTE,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+    )
 
 
 # ---- 舆情专报 ---------------------------------------------------------------------------------
@@ -1239,6 +1415,7 @@ SPECS = [
     Spec("weekly", REPORT_PAGE, 14, period),
     Spec("monthly", REPORT_PAGE, 14, period),
     Spec("special", REPORT_PAGE, 14, special),
+    Spec("district", REPORT_PAGE, 14, district),
 ]
 
 

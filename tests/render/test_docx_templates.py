@@ -33,6 +33,8 @@ from yqctl.core.periods import PeriodKind, period_containing, week_period
 from yqctl.core.reports import ReportOptions
 from yqctl.render.documents import (
     Document,
+    SchoolCases,
+    district_document,
     form_document,
     period_document,
     render,
@@ -130,6 +132,14 @@ def period(repo: Repo, kind: PeriodKind) -> Document:
     return period_document(repo, span, WHEN, ReportOptions(), all_cases(repo))
 
 
+def district(repo: Repo) -> Document:
+    """The district report of two schools (the demo repository twice, under two names)."""
+    span = period_containing(PeriodKind.weekly, WHEN, repo.config.zone)
+    cases = all_cases(repo)
+    parts = [SchoolCases(repo, name, span, cases, 0) for name in ("XX工程学院", "XX工程学院分校")]
+    return district_document(parts, WHEN, ReportOptions(), "某区教育局")
+
+
 DOCUMENTS: dict[str, Callable[[Repo], Document]] = {
     "registration": registration,
     "registration-fresh": lambda repo: registration(repo, FRESH),
@@ -138,6 +148,7 @@ DOCUMENTS: dict[str, Callable[[Repo], Document]] = {
     "daily": lambda repo: period(repo, PeriodKind.daily),
     "weekly": lambda repo: period(repo, PeriodKind.weekly),
     "monthly": lambda repo: period(repo, PeriodKind.monthly),
+    "district": lambda repo: district(repo),
 }
 
 
@@ -149,7 +160,7 @@ def test_header_footer_and_no_none(name: str, repo: Repo, templates: TemplateSet
     document = DOCUMENTS[name](repo)
     out = rendered(templates, document)
 
-    assert "XX工程学院" in out.header
+    assert document.head.institution in out.header  # XX工程学院, or the district's issuer
     assert "内部资料" in out.header
     assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", out.footer_xml)
     assert re.search(r"<w:instrText[^>]*> NUMPAGES </w:instrText>", out.footer_xml)
@@ -160,7 +171,8 @@ def test_header_footer_and_no_none(name: str, repo: Repo, templates: TemplateSet
     for leftover in ("{{", "}}", "{%", "%}"):  # every tag was rendered away
         assert leftover not in texts
     assert document.head.title in out.text
-    assert "舆情工作领导小组办公室" in out.text  # 发文单位 on the first page
+    assert document.head.office in out.text  # 发文单位 on the first page
+    assert document.head.office in {"舆情工作领导小组办公室", "某区教育局"}
     assert "2026年11月24日 16:00" in out.text  # 生成时间
 
 
@@ -414,7 +426,7 @@ def test_committed_templates_are_what_the_script_makes(tmp_path: Path) -> None:
         )
 
 
-TEMPLATE_NAMES = ("registration", "opinion", "daily", "weekly", "monthly", "special")
+TEMPLATE_NAMES = ("registration", "opinion", "daily", "weekly", "monthly", "special", "district")
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)

@@ -28,6 +28,7 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 SECRET = "YQ-20261117-HQ8N"  # confidential: true, in week 2026-W47
 CHART = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+SECOND = "<the middle school's demo repository>"  # in DOCUMENTS' arguments
 
 # golden name → yqctl arguments (without format, repository and now)
 DOCUMENTS = {
@@ -37,11 +38,25 @@ DOCUMENTS = {
     "weekly-2026-W47": ("report", "weekly", "--week", "2026-W47"),
     "monthly-2026-11": ("report", "monthly", "--month", "2026-11"),
     "special-YQ-20261124-RZ6X": ("report", "special", "YQ-20261124-RZ6X"),
+    # the district's report of the middle school (with its own policy) and the university
+    "district-weekly-2026-W47": (
+        "report",
+        "weekly",
+        "--week",
+        "2026-W47",
+        "--repo",
+        SECOND,
+        "--issuer",
+        "某区教育局",
+    ),
 }
 FORMATS = ("md", "html")
 
 
-def render(yq: Runner, repo: Path, args: tuple[str, ...], fmt: str) -> str:
+def render(
+    yq: Runner, repo: Path, args: tuple[str, ...], fmt: str, second: Path | None = None
+) -> str:
+    args = tuple(str(second) if arg == SECOND else arg for arg in args)
     result = yq(*args, "--format", fmt, "--repo", str(repo), "--now", NOW)
     assert result.code == 0, result.err
     return result.out
@@ -69,8 +84,11 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
         repo = tmp_path_factory.mktemp("golden") / "demo"
         made = invoke("init", str(repo), "--policy", "university", "--demo")
         assert made.code == 0, made.err
+        second = tmp_path_factory.mktemp("golden") / "middle"
+        made = invoke("init", str(second), "--policy", "middle-school", "--demo")
+        assert made.code == 0, made.err
         return {
-            (name, fmt): render(invoke, repo, args, fmt)
+            (name, fmt): render(invoke, repo, args, fmt, second)
             for name, args in DOCUMENTS.items()
             for fmt in FORMATS
         }

@@ -37,9 +37,10 @@ OutputOpt = Annotated[
 
 
 def deliver(
-    store: "Repo", document: "Document", fmt: str | None, output: Path | None, as_json: bool
+    store: "Repo | None", document: "Document", fmt: str | None, output: Path | None, as_json: bool
 ) -> None:
-    """Print ``--json``, or render in the chosen format and write or print it."""
+    """Print ``--json``, or render in the chosen format and write or print it, with ``store``'s
+    templates (None: the built-in ones)."""
     from yqctl.render.documents import render
     from yqctl.render.output import format_for, write_output
     from yqctl.render.templates import TemplateSet
@@ -48,7 +49,7 @@ def deliver(
         emit_json(document.to_json())
         return
     chosen = format_for(output, fmt)
-    data = render(TemplateSet(store.root), document, chosen)
+    data = render(TemplateSet(store.root if store else None), document, chosen)
     if output is None and isinstance(data, str):
         sys.stdout.write(data)
         return

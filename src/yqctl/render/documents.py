@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from yqctl.core.case import Case
+from yqctl.core.district import School, district_report
 from yqctl.core.forms import FORM_TITLES, FormKind, opinion_form, registration_form
 from yqctl.core.periods import Period
-from yqctl.core.reports import PeriodReport, ReportOptions, period_report
+from yqctl.core.reports import Count, PeriodReport, ReportOptions, period_report
 from yqctl.core.special import special_report
 from yqctl.core.views import Letterhead, to_jsonable
 
@@ -37,8 +38,8 @@ class Chart:
 class Document:
     """A form or report ready to render with the template family ``template``."""
 
-    template: str  # registration / opinion / daily / weekly / monthly / special
-    doc: Any  # RegistrationForm / OpinionForm / PeriodReport / SpecialReport
+    template: str  # registration / opinion / daily / weekly / monthly / special / district
+    doc: Any  # RegistrationForm / OpinionForm / PeriodReport / SpecialReport / DistrictReport
     head: Letterhead
     filename: str  # default output name, without suffix
     charts: dict[str, Chart] = field(default_factory=dict)
@@ -78,28 +79,98 @@ def period_document(
     repo: Repo, period: Period, now: datetime, options: ReportOptions, cases: list[Case]
 ) -> Document:
     """The 日报/周报/月报; ``cases`` are the repository's (valid) cases, loaded by the caller."""
-    hidden_shown = options.include_confidential and any(c.confidential for c in cases)
-    head = letterhead(repo, period.title, now, confidential=hidden_shown)
-    report = period_report(
+    report = school_report(repo, period, now, options, cases)
+    return Document(
+        period.kind.value,
+        report,
+        report.head,
+        f"{period.title}-{period.key}",
+        period_charts(report),
+    )
+
+
+def school_report(
+    repo: Repo, period: Period, now: datetime, options: ReportOptions, cases: list[Case]
+) -> PeriodReport:
+    """One repository's period report, under its own policy, calendar, zone and letterhead."""
+    shown = _confidential_shown(options, cases)
+    head = letterhead(repo, period.title, now, confidential=shown)
+    return period_report(
         cases, repo.policy.policy, repo.calendar, repo.config.zone, period, now, head, options
     )
-    return Document(
-        period.kind.value, report, head, f"{period.title}-{period.key}", period_charts(report)
+
+
+def _confidential_shown(options: ReportOptions, cases: list[Case]) -> bool:
+    """Whether the report prints a confidential case in full (then it bears 涉密 marking)."""
+    return options.include_confidential and any(c.confidential for c in cases)
+
+
+@dataclass(frozen=True)
+class SchoolCases:
+    """One school's repository and the cases its report of ``period`` can touch."""
+
+    repo: Repo
+    name: str  # as the district report names the school
+    period: Period  # in the school's zone
+    cases: list[Case]
+    unreadable: int  # case files that could not be read
+
+
+def district_document(
+    parts: list[SchoolCases], now: datetime, options: ReportOptions, issuer: str | None
+) -> Document:
+    """The 区域汇总 report: each school's report of the period, summed.
+
+    The head names the ``--issuer`` (编制单位), else the schools; it bears the confidential
+    marking when any school's part prints a confidential case in full.
+    """
+    schools = [
+        School(
+            part.name,
+            school_report(part.repo, part.period, now, options, part.cases),
+            part.unreadable,
+        )
+        for part in parts
+    ]
+    secret = [
+        p.repo.config.marking_for(True) for p in parts if _confidential_shown(options, p.cases)
+    ]
+    first = parts[0]
+    names = [part.name for part in parts]
+    head = Letterhead(
+        institution=issuer
+        or ("、".join(names) if len(names) <= 3 else f"{names[0]}等 {len(names)} 所学校"),
+        office=issuer or "各校汇总",
+        marking=secret[0] if secret else first.repo.config.marking,
+        title=f"{first.period.title}（汇总）",
+        generated_at=now.astimezone(first.repo.config.zone),
     )
+    report = district_report(schools, head)
+    charts = {
+        "per_day": _counts_chart(_per_day_title(report.period), report.per_day),
+        "schools": Chart(
+            "各校本期涉及舆情",
+            names,
+            [row.totals.in_period for row in report.schools],
+            horizontal=True,
+        ),
+    }
+    return Document("district", report, head, f"{head.title}-{report.period.key}", charts)
 
 
 def period_charts(report: PeriodReport) -> dict[str, Chart]:
-    days = "近7日每日新增舆情" if report.period.kind.value == "daily" else "每日新增舆情"
     return {
-        "per_day": Chart(
-            days, [c.label for c in report.per_day], [c.count for c in report.per_day]
-        ),
-        "levels": Chart(
-            "本期舆情级别分布",
-            [c.label for c in report.by_level],
-            [c.count for c in report.by_level],
-        ),
+        "per_day": _counts_chart(_per_day_title(report.period), report.per_day),
+        "levels": _counts_chart("本期舆情级别分布", report.by_level),
     }
+
+
+def _per_day_title(period: Period) -> str:
+    return "近7日每日新增舆情" if period.kind.value == "daily" else "每日新增舆情"
+
+
+def _counts_chart(title: str, counts: list[Count]) -> Chart:
+    return Chart(title, [c.label for c in counts], [c.count for c in counts])
 
 
 # ---- rendering ----------------------------------------------------------------------------------

@@ -36,21 +36,23 @@ def act(
     now: NowOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """在案件时间线上追加一条处置记录；相应的处置时限随之关闭。"""
+    """在案件时间线上追加一条处置记录；相应的处置时限随之关闭，处置状态随之推进。"""
     from ruamel.yaml.comments import CommentedMap
 
+    from yqctl.cli.editing import append_entry, commit_change, set_status
     from yqctl.core.case import Case
     from yqctl.core.enums import Action, choices_text, label
+    from yqctl.core.lifecycle import COMMAND_OF, status_after
     from yqctl.core.timeline import entry, refusal
     from yqctl.errors import UsageError, YqError
-    from yqctl.store import roundtrip
     from yqctl.store.repo import check_id_argument
-    from yqctl.store.transaction import writing
     from yqctl.timeutil import parse_time
 
     if action not in Action.__members__:
         raise UsageError(f"未知的处置动作 {action!r}；可选：{choices_text(Action)}")
     kind = Action(action)
+    if kind in COMMAND_OF:
+        raise UsageError(f"“{label(kind)}”由 yqctl {COMMAND_OF[kind]} 记录，不能用 act 直接写入")
     store = open_repo(repo, commit=not no_commit)
     moment = resolve_now(now, store)
     when = parse_time(at, store.config.zone, what="--at") if at is not None else moment
@@ -61,25 +63,29 @@ def act(
         reason = refusal(case, kind, when, moment)
         if reason:
             raise YqError(reason)
-        if not isinstance(tree.get("timeline"), list):
-            roundtrip.set_key(tree, "timeline", [], after="status")
-        roundtrip.append(tree["timeline"], new_entry)
+        append_entry(tree, new_entry)
+        set_status(tree, status_after(case.status, kind))
 
-    case_id = check_id_argument(case_id)
     summary = f"{kind.value}（{label(kind)}）" + (f" {text}" if text else "")
-    # locked from reading the case to committing it: a concurrent act cannot lose this entry
-    with writing(store.root, f"act {case_id}") as change:
-        change.track(store.relative(store.case_path(case_id)))
-        loaded = store.edit_case(case_id, append)
-        if not no_commit:
-            change.commit(f"yqctl act {loaded.case.id}: {summary}", author=by)
+    loaded = commit_change(
+        store,
+        check_id_argument(case_id),
+        "act",
+        append,
+        lambda _: summary,
+        no_commit=no_commit,
+        author=by,
+    )
     if as_json:
         emit_json(
             {
                 "id": loaded.case.id,
                 "path": loaded.path,
                 "entry": loaded.case.timeline[-1].model_dump(mode="json"),
+                "status": loaded.case.status.value,
             }
         )
         return
-    console().print(f"已记录 {loaded.case.id}：{label(kind)}（{when.isoformat()}）")
+    console().print(
+        f"已记录 {loaded.case.id}：{label(kind)}（{when.isoformat()}）；状态：{label(loaded.case.status)}"
+    )

@@ -18,7 +18,9 @@ import typer
 from yqctl import __version__
 from yqctl.cli import (
     act,
+    assign,
     check,
+    close,
     completion,
     due,
     form,
@@ -31,8 +33,10 @@ from yqctl.cli import (
     report,
     resolve,
     schema,
+    set_fields,
     show,
     stats,
+    status,
     sync,
 )
 from yqctl.cli import list as list_cmd
@@ -70,6 +74,11 @@ app.command("new")(new.new)
 app.command("show")(show.show)
 app.command("list")(list_cmd.list_cases)
 app.command("act")(act.act)
+app.command("set")(set_fields.set_fields)
+app.command("assign")(assign.assign)
+app.command("status")(status.status)
+app.command("close")(close.close)
+app.command("reopen")(close.reopen)
 app.command("check")(check.check)
 app.command("history")(history.history)
 app.command("grade")(grade.grade)

@@ -132,8 +132,9 @@ class Closure(Model):
 
     closed_at: Time
     result: Text
-    evaluation: Text  # 总结评估
-    lessons: str | None = None
+    evaluation: Text  # 总结评估：事件经过、处置是否及时得当
+    lessons: str | None = None  # 经验教训
+    improvements: str | None = None  # 改进措施
 
 
 class MergeConflict(Model):

@@ -88,6 +88,11 @@ class Action(StrEnum):
     tracking = "tracking"
     summary = "summary"
     note = "note"
+    # written by their own commands only (assign, status, close, reopen), never by `act`
+    reassigned = "reassigned"
+    status_changed = "status_changed"
+    closed = "closed"
+    reopened = "reopened"
 
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
@@ -150,6 +155,10 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "tracking": "动态跟踪",
         "summary": "总结评估",
         "note": "备注",
+        "reassigned": "改派涉事单位",
+        "status_changed": "调整处置状态",
+        "closed": "办结",
+        "reopened": "重新办理",
     },
 }
 

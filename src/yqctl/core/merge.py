@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from yqctl.core.enums import Status
+
 CONFLICTS = "conflicts"  # the case's key for unresolved merge conflicts
 RECORDS = ("timeline", "grading")  # append-only lists: unions
-STAGES = ("open", "graded", "handling", "responded", "tracking", "closed")  # the work's order
+STAGES = tuple(status.value for status in Status)  # the work's order: open … closed
 
 
 class _Absent:

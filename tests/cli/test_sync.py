@@ -241,6 +241,16 @@ def test_three_offices_making_50_interleaved_edits_each_lose_nothing(
             assert result.code == 0, result.err
             if step % 5 == 4:
                 assert sync(yq, clone, minute)["conflicted"] == []
+    # closes: two offices close a case each while the third, not yet synced, notes both
+    for number, case_id in enumerate(cases[:2]):
+        minute += 1
+        result = yq("close", case_id, "--result", f"办公室{number}办结", "--evaluation", "处置及时",
+                    "--force", "--reason", "演练结束", "--now", at(minute), cwd=offices[number])  # fmt: skip
+        assert result.code == 0, result.err
+        text = f"办公室2补记{number}"
+        result = yq("act", case_id, "note", "--text", text, "--now", at(minute), cwd=offices[2])
+        assert result.code == 0, result.err
+        expected[case_id].add(text)
     for clone in [*offices, *offices]:  # twice round: everyone has everyone's commits
         sync(yq, clone, minute + 1)
     for case_id in cases:
@@ -252,6 +262,10 @@ def test_three_offices_making_50_interleaved_edits_each_lose_nothing(
         notes = {e["text"] for e in data["timeline"] if e["action"] == "note"}  # type: ignore[index,union-attr]
         assert notes == expected[case_id]
         assert len(data["timeline"]) == len({str(e) for e in data["timeline"]})  # type: ignore[arg-type]
+    closed = [case_data(offices[0], c) for c in cases[:2]]
+    assert [c["status"] for c in closed] == ["closed", "closed"]
+    assert [c["closure"]["result"] for c in closed] == ["办公室0办结", "办公室1办结"]  # type: ignore[index]
+    assert case_data(offices[0], cases[2])["status"] != "closed"
     total = sum(len(case_data(offices[0], c)["grading"]) for c in cases)  # type: ignore[arg-type]
     assert total == gradings
     assert yq("check", "--now", at(minute + 2), cwd=offices[2]).code == 0

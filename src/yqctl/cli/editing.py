@@ -8,7 +8,7 @@ order kept), validated as the file will be, written atomically, and rolled back 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,22 +30,20 @@ def commit_change(
     *,
     no_commit: bool,
     author: str | None,
-    also: Sequence[str] = (),
-    before: Callable[[], None] | None = None,
+    before: Callable[[Callable[[str], None]], None] | None = None,
 ) -> LoadedCase:
     """Apply ``change`` to ``case_id`` under the lock and commit it as ``yqctl VERB ID: describe``.
 
-    ``also``: other repository paths the change writes (evidence files), committed with it;
-    ``before``: runs under the lock before the case is changed (copying those files).
+    ``before`` runs under the lock before the case is changed, to write other files (evidence);
+    it calls the function it is given with each one's repository path before writing it, so that
+    the file is committed with the case, or removed again if the change fails.
     """
     from yqctl.store.transaction import writing
 
     with writing(store.root, f"{verb} {case_id}") as transaction:
         transaction.track(store.relative(store.case_path(case_id)))
-        for path in also:
-            transaction.track(path)
         if before is not None:
-            before()
+            before(transaction.track)
         loaded = store.edit_case(case_id, change)
         if not no_commit:
             message = f"yqctl {verb} {loaded.case.id}: {describe(loaded.case)}"

@@ -23,6 +23,7 @@ from yqctl.cli import (
     close,
     completion,
     due,
+    evidence,
     form,
     grade,
     history,
@@ -79,6 +80,7 @@ app.command("assign")(assign.assign)
 app.command("status")(status.status)
 app.command("close")(close.close)
 app.command("reopen")(close.reopen)
+app.add_typer(evidence.app, name="evidence")
 app.command("check")(check.check)
 app.command("history")(history.history)
 app.command("grade")(grade.grade)

@@ -137,6 +137,25 @@ class Closure(Model):
     improvements: str | None = None  # 改进措施
 
 
+class EvidenceItem(Model):
+    """A preserved copy of a post (证据保全), added by ``yqctl evidence add``."""
+
+    path: Text  # repository-relative: evidence/<id>/<name>
+    sha256: str  # `yqctl evidence verify` and `yqctl check` recompute it
+    size: Count  # bytes
+    media_type: Text  # image/png, text/html, multipart/related (MHTML), application/warc …
+    captured_at: Time  # when it was preserved (the commit proves it too)
+    source: Annotated[StrictInt, Field(ge=1)] | None = None  # which source (from 1) it shows
+    note: str | None = None
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha256(cls, value: str) -> str:
+        if not SHA256_RE.match(value):
+            raise PydanticCustomError("sha256", "sha256 应为 64 位小写十六进制")
+        return value
+
+
 class MergeConflict(Model):
     """A value two clones changed differently, left by the merge driver for ``yqctl resolve``."""
 
@@ -163,6 +182,7 @@ class Case(Model):
     grading: list[GradingEntry] = []
     status: StatusField = Status.open
     timeline: list[TimelineEntry] = []
+    evidence: list[EvidenceItem] = []  # 证据：保存在 evidence/<id>/ 的截图、网页存档、PDF
     confidential: StrictBool = False
     drill: StrictBool = False  # 演练
     closure: Closure | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
 from yqctl.core.model import Model, Text
@@ -48,6 +48,7 @@ class RepoConfig(Model):
         "内部资料 严格控制知悉范围"  # 涉密案件（confidential: true）的页眉标识
     )
     notify: list[Channel] = []  # 通知渠道：群机器人、邮箱（地址从环境变量读取）
+    evidence_max_mb: Annotated[StrictInt, Field(ge=1)] = 50  # 单个证据文件的大小上限（MB）
 
     def marking_for(self, confidential: bool) -> str:
         return self.confidential_marking if confidential else self.marking

@@ -32,7 +32,7 @@ from typing import Any
 from yqctl.core.enums import Status
 
 CONFLICTS = "conflicts"  # the case's key for unresolved merge conflicts
-RECORDS = ("timeline", "grading")  # append-only lists: unions
+RECORDS = ("timeline", "grading", "evidence")  # append-only lists: unions
 STAGES = tuple(status.value for status in Status)  # the work's order: open … closed
 
 
@@ -160,10 +160,11 @@ def _in_time_order(items: list[Any]) -> list[Any]:
 
 
 def _record_time(item: Any) -> datetime | None:
-    """A timeline entry's ``recorded_at`` (else ``at``); a grading entry's ``at``."""
+    """A timeline entry's ``recorded_at`` (else ``at``); a grading entry's ``at``; an evidence
+    item's ``captured_at``."""
     if not isinstance(item, dict):
         return None
-    return as_time(item.get("recorded_at") or item.get("at"))
+    return as_time(item.get("recorded_at") or item.get("at") or item.get("captured_at"))
 
 
 def as_time(value: Any) -> datetime | None:

@@ -16,7 +16,8 @@ SCHEMA_LINE = f"# yaml-language-server: $schema=../../{SCHEMA_FILE}"
 
 KEY_ORDER = (
     "version", "id", "title", "discovered_at", "discovered_by", "unit", "category", "summary",
-    "sources", "signals", "level", "grading", "status", "timeline", "confidential", "drill",
+    "sources", "signals", "level", "grading", "status", "timeline", "evidence", "confidential",
+    "drill",
     "closure", "conflicts",
 )  # fmt: skip
 
@@ -37,9 +38,10 @@ FIELD_COMMENTS: dict[str, str] = {
     "status": "状态：open 待定级 → graded 已定级 → handling 处置中 → responded 已回应 → "
     "tracking 动态跟踪 → closed 已办结",
     "timeline": "处置时间线：只追加不改写（yqctl act 追加）；处置动作关闭对应时限",
+    "evidence": "证据：yqctl evidence add 保存到 evidence/<编号>/ 的文件及其 sha256，不要手改",
     "confidential": "涉密/敏感：为 true 时，周期报告只列编号、级别、涉事单位和状态",
     "drill": "演练：为 true 时不计入统计，yqctl due 默认不显示",
-    "closure": "办结信息：由 yqctl close 填写（办结时间、处置结果、总结评估、经验教训）",
+    "closure": "办结信息：由 yqctl close 填写（办结时间、处置结果、总结评估、经验教训、改进措施）",
     "conflicts": "合并冲突：两边改得不同，字段暂取本地的值；运行 yqctl resolve 逐项选定",
 }
 

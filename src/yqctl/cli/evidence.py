@@ -1,0 +1,206 @@
+"""``yqctl evidence add`` and ``yqctl evidence verify``: preserve posts before they are deleted
+(迅速保留舆情证据) and prove later that the copies are unchanged."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from yqctl.cli.common import (
+    ByOpt,
+    JsonOpt,
+    NoCommitOpt,
+    NowOpt,
+    RepoOpt,
+    author_for,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+)
+
+if TYPE_CHECKING:
+    from yqctl.store.evidence import Flaw, Preserved
+    from yqctl.store.repo import LoadedCase
+
+app = typer.Typer(
+    help="证据保全：保存截图、网页存档（HTML/MHTML/WARC）、PDF，记录 sha256；核验是否被改动。",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.command("add")
+def add(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="案件编号", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE…", help="截图、网页存档或 PDF", show_default=False),
+    ],
+    source: Annotated[
+        int | None, typer.Option("--source", help="证据对应的来源编号（从 1 起，见 yqctl show）")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="说明")] = None,
+    by: ByOpt = None,
+    no_commit: NoCommitOpt = False,
+    repo: RepoOpt = None,
+    now: NowOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """把文件复制到 evidence/<编号>/，在案件中记录路径、sha256、大小、类型和保存时间，并提交。"""
+    from ruamel.yaml.comments import CommentedMap
+
+    from yqctl.cli.editing import append_entry, commit_change
+    from yqctl.core.case import Case
+    from yqctl.core.enums import Action
+    from yqctl.core.lifecycle import closed_refusal
+    from yqctl.core.timeline import entry
+    from yqctl.errors import UsageError, YqError
+    from yqctl.store import roundtrip
+    from yqctl.store.evidence import check_source_file, preserve
+    from yqctl.store.repo import check_id_argument
+
+    store = open_repo(repo, commit=not no_commit)
+    case_id = check_id_argument(case_id)
+    current = store.load_case(case_id).case  # refuse early, before anything is copied
+    refused = closed_refusal(current, "保存证据")
+    if refused:
+        raise YqError(refused)
+    if source is not None and not 1 <= source <= len(current.sources):
+        raise UsageError(f"--source 应为 1–{len(current.sources)}（案件的来源编号）")
+    limit = store.config.evidence_max_mb * 1_000_000
+    kinds = [check_source_file(file, limit) for file in files]  # every file checked first
+    moment = resolve_now(now, store)
+    who = author_for(by, store)
+    preserved: list[Preserved] = []
+
+    def copy(track: Callable[[str], None]) -> None:
+        for file, kind in zip(files, kinds, strict=True):
+            preserved.append(preserve(store.root, case_id, file, kind, track))
+
+    def change(tree: CommentedMap, case: Case) -> None:
+        known = {item.path for item in case.evidence}
+        new = [p for p in preserved if p.path not in known]
+        if not new:
+            raise YqError("这些文件已作为证据保存过，未做改动")
+        if not isinstance(tree.get("evidence"), list):
+            roundtrip.set_key(tree, "evidence", [], after="timeline")
+        for item in new:
+            roundtrip.append(tree["evidence"], _record(item, moment, source, note))
+        if source is not None and not case.sources[source - 1].evidence:
+            first = new[0]
+            roundtrip.set_path(tree, ("sources", source - 1, "evidence"), first.path)
+            roundtrip.set_path(tree, ("sources", source - 1, "sha256"), first.sha256)
+        names = "、".join(Path(item.path).name for item in new)
+        text = f"保存证据 {len(new)} 份：{names}" + (f"（{note}）" if note else "")
+        append_entry(tree, entry(Action.evidence_saved, moment, moment, who, text))
+
+    loaded = commit_change(
+        store,
+        case_id,
+        "evidence",
+        change,
+        lambda _: f"保存证据 {'、'.join(Path(p.path).name for p in preserved if not p.already)}",
+        no_commit=no_commit,
+        author=by,
+        before=copy,
+    )
+    _added(loaded, preserved, as_json)
+
+
+@app.command("verify")
+def verify(
+    case_id: Annotated[
+        str | None,
+        typer.Argument(metavar="[ID]", help="案件编号（默认：所有案件）", show_default=False),
+    ] = None,
+    repo: RepoOpt = None,
+    now: NowOpt = None,  # accepted like every command's; a hash does not depend on the time
+    as_json: JsonOpt = False,
+) -> None:
+    """重新计算每个证据文件的 sha256，与案件中的记录核对；缺失或被改动的文件使退出码为 1。"""
+    from yqctl.cli.common import warn_unreadable
+    from yqctl.store.repo import check_id_argument
+
+    store = open_repo(repo)
+    if case_id is not None:
+        cases = [store.load_case(check_id_argument(case_id)).case]
+    else:
+        case_set = store.load_all()
+        warn_unreadable(case_set.problems)
+        cases = [loaded.case for loaded in case_set.cases]
+    rows = [row for case in cases for row in _checked(store.root, case)]
+    _verified(rows, as_json)
+    if any(row["status"] != "ok" for row in rows):
+        raise typer.Exit(1)
+
+
+def _record(item: "Preserved", moment: Any, source: int | None, note: str | None) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "path": item.path,
+        "sha256": item.sha256,
+        "size": item.size,
+        "media_type": item.media_type,
+        "captured_at": moment,
+    }
+    if source is not None:
+        record["source"] = source
+    if note:
+        record["note"] = note
+    return record
+
+
+def _checked(root: Path, case: Any) -> list[dict[str, Any]]:
+    """Every evidence file of ``case`` (its own and its sources'), once each, with its state."""
+    from yqctl.store.evidence import flaw_of
+
+    recorded = [(item.path, item.sha256, item.size) for item in case.evidence]
+    recorded += [(s.evidence, s.sha256, None) for s in case.sources if s.evidence]
+    rows, seen = [], set()
+    for path, digest, size in recorded:
+        if path in seen:
+            continue
+        seen.add(path)
+        flaw = flaw_of(root, path, digest, size)
+        rows.append({"id": case.id, "path": path, **_state(flaw)})
+    return rows
+
+
+def _state(flaw: "Flaw | None") -> dict[str, Any]:
+    if flaw is None:
+        return {"status": "ok", "message": None}
+    status = "missing" if flaw.field == "file" else "changed"
+    return {"status": status, "message": flaw.message}
+
+
+STATE_LABELS = {"ok": "完好", "missing": "缺失", "changed": "已被改动"}
+
+
+def _added(loaded: "LoadedCase", preserved: "list[Preserved]", as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            {
+                "id": loaded.case.id,
+                "evidence": [item.model_dump(mode="json") for item in loaded.case.evidence],
+                "added": [p.path for p in preserved if not p.already],
+            }
+        )
+        return
+    out = console()
+    for item in preserved:
+        how = "（同一文件已保存过）" if item.already else ""
+        out.print(
+            f"已保存 {item.path}  sha256 {item.sha256[:16]}…  {item.size} 字节{how}", markup=False
+        )
+
+
+def _verified(rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        emit_json(rows)
+        return
+    out = console()
+    bad = [row for row in rows if row["status"] != "ok"]
+    for row in bad:
+        out.print(f"{row['id']}  {STATE_LABELS[row['status']]}：{row['message']}", markup=False)
+    out.print(f"核验证据文件 {len(rows)} 个：完好 {len(rows) - len(bad)}，有问题 {len(bad)}")

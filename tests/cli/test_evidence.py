@@ -148,6 +148,10 @@ def test_verify_finds_a_tampered_and_a_missing_file(
     assert states == {"热搜截图.png": "changed", "帖子.mhtml": "missing"}
     text = yq("evidence", "verify", "--repo", str(repo))
     assert text.code == 1 and "已被改动" in text.out and "缺失" in text.out
+    shown = run(yq, repo, "show", case_id)["evidence_status"]
+    assert [row["status"] for row in shown] == ["changed", "missing"]
+    page = yq("show", case_id, "--repo", str(repo), "--now", NOW)
+    assert "证据" in page.out and "已被改动" in page.out and "缺失" in page.out
     check = yq("check", "--repo", str(repo), "--now", NOW)
     assert check.code == 1 and f"cases/2026/{case_id}.yaml:" in check.out + check.err
     assert "sha256 不符" in check.out + check.err

@@ -120,6 +120,15 @@ def test_close_records_the_evaluation_and_meets_the_summary_deadline(
     assert last_message(repo) == f"yqctl close {case_id}: 办结：已答复处理结果"
     shown = run(yq, repo, "show", case_id)
     assert all(d["status"] in ("met", "met_late") for d in shown["deadlines"])
+    page = yq("show", case_id, "--repo", str(repo), "--now", NOW).out
+    for text in (
+        "总结评估：回应及时，家长认可",
+        "经验教训：食堂巡查要常态化",
+        "改进措施：每周抽检",
+    ):
+        assert text in page, text
+    # why the level: the policy's default level, with its text and clause (university 四)
+    assert "依据 u3-general：网络上出现个别或少量的有害信息" in page and "（四）" in page
 
 
 def test_force_close_keeps_the_reason_in_the_record(yq: Runner, repo: Path, case_id: str) -> None:

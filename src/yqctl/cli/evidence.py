@@ -21,7 +21,7 @@ from yqctl.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from yqctl.store.evidence import Flaw, Preserved
+    from yqctl.store.evidence import Preserved
     from yqctl.store.repo import LoadedCase
 
 app = typer.Typer(
@@ -121,6 +121,7 @@ def verify(
 ) -> None:
     """重新计算每个证据文件的 sha256，与案件中的记录核对；缺失或被改动的文件使退出码为 1。"""
     from yqctl.cli.common import warn_unreadable
+    from yqctl.store.evidence import evidence_states
     from yqctl.store.repo import check_id_argument
 
     store = open_repo(repo)
@@ -130,7 +131,7 @@ def verify(
         case_set = store.load_all()
         warn_unreadable(case_set.problems)
         cases = [loaded.case for loaded in case_set.cases]
-    rows = [row for case in cases for row in _checked(store.root, case)]
+    rows = [row for case in cases for row in evidence_states(store.root, case)]
     _verified(rows, as_json)
     if any(row["status"] != "ok" for row in rows):
         raise typer.Exit(1)
@@ -149,32 +150,6 @@ def _record(item: "Preserved", moment: Any, source: int | None, note: str | None
     if note:
         record["note"] = note
     return record
-
-
-def _checked(root: Path, case: Any) -> list[dict[str, Any]]:
-    """Every evidence file of ``case`` (its own and its sources'), once each, with its state."""
-    from yqctl.store.evidence import flaw_of
-
-    recorded = [(item.path, item.sha256, item.size) for item in case.evidence]
-    recorded += [(s.evidence, s.sha256, None) for s in case.sources if s.evidence]
-    rows, seen = [], set()
-    for path, digest, size in recorded:
-        if path in seen:
-            continue
-        seen.add(path)
-        flaw = flaw_of(root, path, digest, size)
-        rows.append({"id": case.id, "path": path, **_state(flaw)})
-    return rows
-
-
-def _state(flaw: "Flaw | None") -> dict[str, Any]:
-    if flaw is None:
-        return {"status": "ok", "message": None}
-    status = "missing" if flaw.field == "file" else "changed"
-    return {"status": status, "message": flaw.message}
-
-
-STATE_LABELS = {"ok": "完好", "missing": "缺失", "changed": "已被改动"}
 
 
 def _added(loaded: "LoadedCase", preserved: "list[Preserved]", as_json: bool) -> None:
@@ -199,6 +174,8 @@ def _verified(rows: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
+    from yqctl.store.evidence import STATE_LABELS
+
     out = console()
     bad = [row for row in rows if row["status"] != "ok"]
     for row in bad:

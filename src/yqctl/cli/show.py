@@ -17,8 +17,9 @@ def show(
     now: NowOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """显示一个案件的全部信息：事实、级别、来源、处置时限（按 --now 判断）、时间线、办结情况。"""
+    """显示一个案件的全部信息：事实、级别及依据、来源、处置时限（按 --now 判断）、时间线、证据及其哈希核验、办结情况。"""
     from yqctl.core.deadlines import case_states
+    from yqctl.store.evidence import evidence_states
     from yqctl.store.repo import check_id_argument
 
     store = open_repo(repo)
@@ -26,11 +27,17 @@ def show(
     states = case_states(
         loaded.case, store.policy.policy, store.calendar, store.config.zone, resolve_now(now, store)
     )
+    evidence = evidence_states(store.root, loaded.case)
     if as_json:
         data = loaded.case.model_dump(mode="json")
-        emit_json({**data, "path": loaded.path, "deadlines": [s.to_json() for s in states]})
+        deadlines = [s.to_json() for s in states]
+        emit_json(
+            {**data, "path": loaded.path, "deadlines": deadlines, "evidence_status": evidence}
+        )
         return
     _print(loaded, store, states)
+    _print_evidence(evidence)
+    _print_closure(loaded, store)
 
 
 def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -> None:
@@ -70,11 +77,20 @@ def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -
         f"\n[bold]传播[/]  {label(s.spread)}，帖文 {s.posts}、转发 {s.reposts}、评论 {s.comments}、"
         f"浏览 {s.views}" + ("，有害信息" if s.harmful else "")
     )
+    policy = store.policy.policy
+    rules = {rule.id: (rule.text, rule.clause) for rule in policy.rules}
+    if policy.default is not None:  # the level of a case no rule matches
+        rules[policy.default.id] = (policy.default.text, policy.default.clause)
     for grading in case.grading:
-        why = "、".join(grading.matched) or grading.override_reason or ""
-        out.print(
-            f"[bold]定级[/]  {format_time(grading.at, zone)}  {grading.level_name or grading.level}  {why}"
-        )
+        name = grading.level_name or str(grading.level)
+        out.print(f"[bold]定级[/]  {format_time(grading.at, zone)}  {name}")
+        if grading.override_reason:
+            out.print(f"      人工定级：{grading.override_reason}", markup=False)
+            continue
+        for rule_id in grading.matched:  # why: each rule's text and clause
+            text, clause = rules.get(rule_id, ("（现行策略中已无此规则）", ""))
+            why = f"{text}（{clause}）" if clause else text
+            out.print(f"      依据 {rule_id}：{why}", markup=False)
     if states:
         from yqctl.cli.due import deadline_table
 
@@ -87,8 +103,38 @@ def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -
             format_time(item.at, zone), label(item.action), item.by or "", item.text or ""
         )
     out.print(table)
-    if case.closure:
-        out.print(
-            f"[bold]办结[/]  {format_time(case.closure.closed_at, zone)}  {case.closure.result}"
-        )
-        out.print(f"[bold]总结评估[/]  {case.closure.evaluation}")
+
+
+def _print_evidence(rows: list[dict[str, object]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from yqctl.store.evidence import STATE_LABELS
+
+    if not rows:
+        return
+    table = Table(title="证据", title_justify="left")
+    for column in ("文件", "核验"):
+        table.add_column(column)
+    for row in rows:
+        state = STATE_LABELS[str(row["status"])]
+        shown = state if row["status"] == "ok" else f"[red]{state}[/]"
+        table.add_row(escape(str(row["path"])), shown)
+    console().print(table)
+
+
+def _print_closure(loaded: "LoadedCase", store: "Repo") -> None:
+    from yqctl.timeutil import format_time
+
+    closure, out = loaded.case.closure, console()
+    if closure is None:
+        return
+    out.print(f"[bold]办结[/]  {format_time(closure.closed_at, store.zone)}", end="  ")
+    for name, value in (
+        ("处置结果", closure.result),
+        ("总结评估", closure.evaluation),
+        ("经验教训", closure.lessons),
+        ("改进措施", closure.improvements),
+    ):
+        if value:
+            out.print(f"{name}：{value}", markup=False)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from yqctl.errors import YqError
 from yqctl.store.files import inside
@@ -165,3 +166,24 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def evidence_states(root: Path, case: Any) -> list[dict[str, Any]]:
+    """Every evidence file of ``case`` (its own and its sources'), once each, with its state:
+    ok 完好, missing 缺失, changed 已被改动 — for ``evidence verify`` and ``show``."""
+    recorded = [(item.path, item.sha256, item.size) for item in case.evidence]
+    recorded += [(s.evidence, s.sha256, None) for s in case.sources if s.evidence]
+    rows, seen = [], set()
+    for path, digest, size in recorded:
+        if path in seen:
+            continue
+        seen.add(path)
+        flaw = flaw_of(root, path, digest, size)
+        status = "ok" if flaw is None else "missing" if flaw.field == "file" else "changed"
+        rows.append(
+            {"id": case.id, "path": path, "status": status, "message": flaw and flaw.message}
+        )
+    return rows
+
+
+STATE_LABELS = {"ok": "完好", "missing": "缺失", "changed": "已被改动"}

@@ -31,7 +31,7 @@ def complete(*words: str) -> list[str]:
 
 def test_bash_completes_commands_and_options() -> None:
     assert complete("sy") == ["sync"]
-    assert set(complete("re")) == {"resolve", "report"}
+    assert set(complete("re")) == {"resolve", "report", "reopen"}
     assert "--within" in complete("due", "--wi")
 
 

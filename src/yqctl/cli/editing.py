@@ -51,13 +51,19 @@ def commit_change(
     return loaded
 
 
-def append_entry(tree: CommentedMap, item: dict[str, Any]) -> None:
-    """Append a timeline entry (the list is made, after ``status``, if the file has none)."""
+def append_to(tree: CommentedMap, key: str, item: Any, *, after: str) -> None:
+    """Append to the list ``key`` (timeline, grading, evidence); the list is made, right after
+    ``after`` in contract order, if the file has none."""
     from yqctl.store import roundtrip
 
-    if not isinstance(tree.get("timeline"), list):
-        roundtrip.set_key(tree, "timeline", [], after="status")
-    roundtrip.append(tree["timeline"], item)
+    if not isinstance(tree.get(key), list):
+        roundtrip.set_key(tree, key, [], after=after)
+    roundtrip.append(tree[key], item)
+
+
+def append_entry(tree: CommentedMap, item: dict[str, Any]) -> None:
+    """Append a timeline entry."""
+    append_to(tree, "timeline", item, after="status")
 
 
 def set_status(tree: CommentedMap, status: Status) -> None:

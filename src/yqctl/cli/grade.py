@@ -127,8 +127,10 @@ def _record(
     """Write level, the grading entry, status and a ``graded`` timeline entry, validated."""
     from ruamel.yaml.comments import CommentedMap
 
+    from yqctl.cli.editing import append_entry, append_to, set_status
     from yqctl.core.case import Case
-    from yqctl.core.enums import Action
+    from yqctl.core.enums import Action, Status
+    from yqctl.core.lifecycle import later
     from yqctl.core.timeline import entry
     from yqctl.store import roundtrip
 
@@ -140,14 +142,9 @@ def _record(
 
     def change(tree: CommentedMap, case: Case) -> None:
         roundtrip.set_key(tree, "level", result.level, after="signals")
-        if not isinstance(tree.get("grading"), list):
-            roundtrip.set_key(tree, "grading", [], after="level")
-        roundtrip.append(tree["grading"], record)
-        if tree.get("status", "open") == "open":
-            roundtrip.set_key(tree, "status", "graded", after="grading")
-        if not isinstance(tree.get("timeline"), list):
-            roundtrip.set_key(tree, "timeline", [], after="status")
-        roundtrip.append(tree["timeline"], entry(Action.graded, at, at, by, text))
+        append_to(tree, "grading", record, after="level")
+        set_status(tree, later(case.status, Status.graded))  # only an open case moves
+        append_entry(tree, entry(Action.graded, at, at, by, text))
 
     store.edit_case(case_id, change)
 

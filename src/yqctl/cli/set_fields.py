@@ -77,11 +77,13 @@ def set_fields(
     )
     regrade = _regrade(store, before[0], loaded.case)
     if as_json:
+        from yqctl.core.views import to_jsonable
+
         emit_json(
             {
                 "id": loaded.case.id,
                 "path": loaded.path,
-                "set": {item.field: _jsonable(item.value) for item in chosen},
+                "set": {item.field: to_jsonable(item.value) for item in chosen},
                 "grade_now": regrade.to_json() if regrade else None,
             }
         )
@@ -117,9 +119,3 @@ def _regrade_text(store: "Repo", case: "Case", result: "GradeResult") -> str:
         f"注意：级别可能变化——按策略现应定为{result.level_name}（当前{current}；命中：{rules}）。"
         f"确认后运行 yqctl grade {case.id} 重新定级"
     )
-
-
-def _jsonable(value: object) -> object:
-    from yqctl.core.views import to_jsonable
-
-    return to_jsonable(value)

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from yqctl.core.case import Case
-from yqctl.core.deadlines import deadlines, evaluate
+from yqctl.core.deadlines import case_states
 from yqctl.core.due import DeadlineState
 from yqctl.core.enums import Action, Status, label
 from yqctl.core.policy import Policy
@@ -109,11 +109,7 @@ def open_deadlines(
     case: Case, policy: Policy, calendar: WorkCalendar, zone: ZoneInfo, now: datetime
 ) -> list[DeadlineState]:
     """The policy deadlines of ``case`` not yet met at ``now``."""
-    return [
-        state
-        for state in (evaluate(d, case, now) for d in deadlines(case, policy, calendar, zone))
-        if not state.is_met
-    ]
+    return [state for state in case_states(case, policy, calendar, zone, now) if not state.is_met]
 
 
 def closure_record(

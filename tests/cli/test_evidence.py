@@ -155,3 +155,19 @@ def test_verify_finds_a_tampered_and_a_missing_file(
     check = yq("check", "--repo", str(repo), "--now", NOW)
     assert check.code == 1 and f"cases/2026/{case_id}.yaml:" in check.out + check.err
     assert "sha256 不符" in check.out + check.err
+
+
+def test_a_copy_left_on_disk_but_never_committed_is_recorded_and_committed(
+    yq: Runner, repo: Path, case_id: str, files: list[Path]
+) -> None:
+    folder = repo / "evidence" / case_id
+    folder.mkdir(parents=True)
+    (folder / "热搜截图.png").write_bytes(SHOT)  # copied by hand, never committed
+    out = run(yq, repo, "evidence", "add", case_id, str(files[0]))
+    assert out["added"] == [f"evidence/{case_id}/热搜截图.png"]
+    assert git(repo, "status", "--porcelain") == ""  # the file went into the commit
+    assert "热搜截图.png" in last_commit_message(repo)
+
+
+def last_commit_message(repo: Path) -> str:
+    return git(repo, "log", "-1", "--format=%s")

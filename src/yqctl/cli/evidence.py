@@ -51,7 +51,7 @@ def add(
     """把文件复制到 evidence/<编号>/，在案件中记录路径、sha256、大小、类型和保存时间，并提交。"""
     from ruamel.yaml.comments import CommentedMap
 
-    from yqctl.cli.editing import append_entry, commit_change
+    from yqctl.cli.editing import append_entry, append_to, commit_change
     from yqctl.core.case import Case
     from yqctl.core.enums import Action
     from yqctl.core.lifecycle import closed_refusal
@@ -74,6 +74,7 @@ def add(
     moment = resolve_now(now, store)
     who = author_for(by, store)
     preserved: list[Preserved] = []
+    recorded: list[Preserved] = []  # those not yet in the case: what this command records
 
     def copy(track: Callable[[str], None]) -> None:
         for file, kind in zip(files, kinds, strict=True):
@@ -81,19 +82,16 @@ def add(
 
     def change(tree: CommentedMap, case: Case) -> None:
         known = {item.path for item in case.evidence}
-        new = [p for p in preserved if p.path not in known]
-        if not new:
+        recorded[:] = [p for p in preserved if p.path not in known]
+        if not recorded:
             raise YqError("这些文件已作为证据保存过，未做改动")
-        if not isinstance(tree.get("evidence"), list):
-            roundtrip.set_key(tree, "evidence", [], after="timeline")
-        for item in new:
-            roundtrip.append(tree["evidence"], _record(item, moment, source, note))
+        for item in recorded:
+            append_to(tree, "evidence", _record(item, moment, source, note), after="timeline")
         if source is not None and not case.sources[source - 1].evidence:
-            first = new[0]
+            first = recorded[0]
             roundtrip.set_path(tree, ("sources", source - 1, "evidence"), first.path)
             roundtrip.set_path(tree, ("sources", source - 1, "sha256"), first.sha256)
-        names = "、".join(Path(item.path).name for item in new)
-        text = f"保存证据 {len(new)} 份：{names}" + (f"（{note}）" if note else "")
+        text = f"保存证据 {len(recorded)} 份：{_names(recorded)}" + (f"（{note}）" if note else "")
         append_entry(tree, entry(Action.evidence_saved, moment, moment, who, text))
 
     loaded = commit_change(
@@ -101,12 +99,12 @@ def add(
         case_id,
         "evidence",
         change,
-        lambda _: f"保存证据 {'、'.join(Path(p.path).name for p in preserved if not p.already)}",
+        lambda _: f"保存证据 {_names(recorded)}",
         no_commit=no_commit,
         author=by,
         before=copy,
     )
-    _added(loaded, preserved, as_json)
+    _added(loaded, preserved, recorded, as_json)
 
 
 @app.command("verify")
@@ -152,13 +150,19 @@ def _record(item: "Preserved", moment: Any, source: int | None, note: str | None
     return record
 
 
-def _added(loaded: "LoadedCase", preserved: "list[Preserved]", as_json: bool) -> None:
+def _names(items: "list[Preserved]") -> str:
+    return "、".join(Path(item.path).name for item in items)
+
+
+def _added(
+    loaded: "LoadedCase", preserved: "list[Preserved]", recorded: "list[Preserved]", as_json: bool
+) -> None:
     if as_json:
         emit_json(
             {
                 "id": loaded.case.id,
                 "evidence": [item.model_dump(mode="json") for item in loaded.case.evidence],
-                "added": [p.path for p in preserved if not p.already],
+                "added": [p.path for p in recorded],
             }
         )
         return

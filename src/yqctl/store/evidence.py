@@ -81,8 +81,8 @@ def preserve(
         digest, size = _copy(file, temp)
         target, already = _target(folder, _safe_name(file.name), digest)
         relative = target.relative_to(root).as_posix()
+        track(relative)  # also when already there: a copy never committed is committed now
         if not already:
-            track(relative)
             os.replace(temp, target)
             _fsync_dir(folder)
     finally:

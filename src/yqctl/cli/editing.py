@@ -1,5 +1,5 @@
 """One validated change to one case, committed: what ``act``, ``assign``, ``status``, ``close``,
-``reopen``, ``set`` and ``evidence add`` share.
+``reopen``, ``set``, ``edit`` and ``evidence add`` share.
 
 The repository lock is held from reading the case to committing it, so two commands on one case
 never lose each other's change; the change is applied to the round-trip tree (comments and key
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from yqctl.core.case import Case
     from yqctl.core.enums import Status
+    from yqctl.core.grading import GradeResult
     from yqctl.store.repo import LoadedCase, Repo
 
 Change = Callable[["CommentedMap", "Case"], None]
@@ -38,13 +39,32 @@ def commit_change(
     it calls the function it is given with each one's repository path before writing it, so that
     the file is committed with the case, or removed again if the change fails.
     """
+
+    def write(track: Callable[[str], None]) -> LoadedCase:
+        if before is not None:
+            before(track)
+        return store.edit_case(case_id, change)
+
+    return commit_write(store, case_id, verb, write, describe, no_commit=no_commit, author=author)
+
+
+def commit_write(
+    store: Repo,
+    case_id: str,
+    verb: str,
+    write: Callable[[Callable[[str], None]], LoadedCase],
+    describe: Callable[[Case], str],
+    *,
+    no_commit: bool,
+    author: str | None,
+) -> LoadedCase:
+    """Run ``write`` under the lock with the case file tracked, and commit what it wrote (or roll
+    it back if anything fails). ``write`` is given ``track`` for any other file it writes."""
     from yqctl.store.transaction import writing
 
     with writing(store.root, f"{verb} {case_id}") as transaction:
         transaction.track(store.relative(store.case_path(case_id)))
-        if before is not None:
-            before(transaction.track)
-        loaded = store.edit_case(case_id, change)
+        loaded = write(transaction.track)
         if not no_commit:
             message = f"yqctl {verb} {loaded.case.id}: {describe(loaded.case)}"
             transaction.commit(message, author=author)
@@ -71,3 +91,30 @@ def set_status(tree: CommentedMap, status: Status) -> None:
 
     if tree.get("status", "open") != status.value:
         roundtrip.set_key(tree, "status", status.value, after="grading")
+
+
+def regrade_now(store: Repo, before: Case, after: Case) -> GradeResult | None:
+    """What ``grade`` would give now, when the facts grading reads changed on a graded case."""
+    from yqctl.core.grading import grade
+    from yqctl.errors import YqError
+
+    if after.level is None:
+        return None
+    if before.signals == after.signals and before.category == after.category:
+        return None
+    try:
+        return grade(after, store.policy.policy)
+    except YqError:
+        return None  # no rule matched and no default: nothing to suggest
+
+
+def regrade_text(store: Repo, case: Case, result: GradeResult) -> str:
+    policy = store.policy.policy
+    current = policy.level_name(case.level)
+    if result.level == case.level:
+        return f"定级依据的信号已变；按策略仍为{result.level_name}（当前{current}），无需重新定级"
+    rules = "、".join(f"{r.id}（{r.clause}）" for r in result.matched_rules)
+    return (
+        f"注意：级别可能变化——按策略现应定为{result.level_name}（当前{current}；命中：{rules}）。"
+        f"确认后运行 yqctl grade {case.id} 重新定级"
+    )

@@ -23,6 +23,7 @@ from yqctl.cli import (
     close,
     completion,
     due,
+    edit,
     evidence,
     form,
     grade,
@@ -76,6 +77,7 @@ app.command("show")(show.show)
 app.command("list")(list_cmd.list_cases)
 app.command("act")(act.act)
 app.command("set")(set_fields.set_fields)
+app.command("edit")(edit.edit)
 app.command("assign")(assign.assign)
 app.command("status")(status.status)
 app.command("close")(close.close)

@@ -3,7 +3,7 @@ comments kept, one commit. When a fact the grading reads changes on a graded cas
 whether the level would change and what ``grade`` would now give.
 """
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -16,11 +16,6 @@ from yqctl.cli.common import (
     emit_json,
     open_repo,
 )
-
-if TYPE_CHECKING:
-    from yqctl.core.case import Case
-    from yqctl.core.grading import GradeResult
-    from yqctl.store.repo import Repo
 
 
 def set_fields(
@@ -42,7 +37,7 @@ def set_fields(
     """修改案件事实（标题、摘要、类别、传播信号、来源等），按模型校验后写入并提交。"""
     from ruamel.yaml.comments import CommentedMap
 
-    from yqctl.cli.editing import commit_change
+    from yqctl.cli.editing import commit_change, regrade_now, regrade_text
     from yqctl.core.assignments import Assignment, parse_assignments
     from yqctl.core.case import Case
     from yqctl.core.lifecycle import closed_refusal
@@ -75,7 +70,7 @@ def set_fields(
         no_commit=no_commit,
         author=None,
     )
-    regrade = _regrade(store, before[0], loaded.case)
+    regrade = regrade_now(store, before[0], loaded.case)
     if as_json:
         from yqctl.core.views import to_jsonable
 
@@ -91,31 +86,4 @@ def set_fields(
     out = console()
     out.print(f"已修改 {loaded.case.id}：{'，'.join(i.text for i in chosen)}", markup=False)
     if regrade is not None:
-        out.print(_regrade_text(store, loaded.case, regrade), markup=False)
-
-
-def _regrade(store: "Repo", before: "Case", after: "Case") -> "GradeResult | None":
-    """What ``grade`` would give now, when the facts grading reads changed on a graded case."""
-    from yqctl.core.grading import grade
-    from yqctl.errors import YqError
-
-    if after.level is None:
-        return None
-    if before.signals == after.signals and before.category == after.category:
-        return None
-    try:
-        return grade(after, store.policy.policy)
-    except YqError:
-        return None  # no rule matched and no default: nothing to suggest
-
-
-def _regrade_text(store: "Repo", case: "Case", result: "GradeResult") -> str:
-    policy = store.policy.policy
-    current = policy.level_name(case.level)
-    if result.level == case.level:
-        return f"定级依据的信号已变；按策略仍为{result.level_name}（当前{current}），无需重新定级"
-    rules = "、".join(f"{r.id}（{r.clause}）" for r in result.matched_rules)
-    return (
-        f"注意：级别可能变化——按策略现应定为{result.level_name}（当前{current}；命中：{rules}）。"
-        f"确认后运行 yqctl grade {case.id} 重新定级"
-    )
+        out.print(regrade_text(store, loaded.case, regrade), markup=False)

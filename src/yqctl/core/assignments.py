@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from yqctl.core.case import Signals
+from yqctl.core.case import Case, Signals
 from yqctl.errors import UsageError
 from yqctl.timeutil import parse_time
 
@@ -80,6 +80,12 @@ def parse_assignments(raws: list[str], zone: tzinfo, sources: int) -> list[Assig
     if twice:
         raise UsageError(f"同一字段给了不止一次：{'、'.join(twice)}")
     return found
+
+
+def owned_changes(before: Case, after: Case) -> list[str]:
+    """The fields other commands own that an edited case changes (``yqctl edit`` refuses them:
+    the timeline and the grading records stay append-only, the unit moves with a reason …)."""
+    return [name for name in OWNED_BY if getattr(before, name) != getattr(after, name)]
 
 
 def _field(field: str, sources: int) -> tuple[tuple[str | int, ...], str]:

@@ -365,19 +365,26 @@ class Repo:
 
     def write_case_text(self, relative: str, text: str, *, expect_id: str) -> LoadedCase:
         """Validate ``text`` exactly as it will be on disk, then write it atomically."""
+        loaded = self.check_case_text(relative, text, expect_id=expect_id)
+        atomic_write(inside(self.root, relative, what="案件路径"), text)
+        return loaded
+
+    def check_case_text(self, display: str, text: str, *, expect_id: str) -> LoadedCase:
+        """``text`` as the case ``expect_id``: parsed, validated, its unit known; problems are
+        located in ``display`` (the file, or the copy a user is editing)."""
         from yqctl.core.case import Case
         from yqctl.store import yamlio
         from yqctl.store.validate import validate
 
-        doc = yamlio.parse(text, relative)
+        doc = yamlio.parse(text, display)
         case = validate(Case, doc)
         if case.id != expect_id:
-            raise YqError(f"{relative}: 不能修改案件编号 id（{expect_id} → {case.id}）")
+            message = f"不能修改案件编号 id（{expect_id} → {case.id}）"
+            raise YqError("", [doc.problem(("id",), message)])
         problem = unit_problem(case, doc, self.org)
         if problem is not None:
             raise YqError("", [problem])
-        atomic_write(inside(self.root, relative, what="案件路径"), text)
-        return LoadedCase(case, relative, doc)
+        return LoadedCase(case, display, doc)
 
     def existing_ids(self) -> set[str]:
         return {path.stem for path in self.case_files()}

@@ -28,6 +28,7 @@ from yqctl.cli import (
     form,
     grade,
     history,
+    import_leads,
     init,
     merge_driver,
     new,
@@ -73,6 +74,7 @@ def _root(
 
 app.command("init")(init.init)
 app.command("new")(new.new)
+app.command("import")(import_leads.import_leads)
 app.command("show")(show.show)
 app.command("list")(list_cmd.list_cases)
 app.command("act")(act.act)

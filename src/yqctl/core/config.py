@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
-from yqctl.core.model import Model, Text
+from yqctl.core.enums import Category, Platform
+from yqctl.core.model import Model, Text, strict_choice
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -34,6 +35,43 @@ class Channel(Model):
     events: list[Literal["due", "grade"]] = ["due", "grade"]  # 哪些提醒发到这里
 
 
+# What a lead (a row of a monitoring platform's alert export) can say, by the column that says it
+LeadField = Literal[
+    "title",  # 标题
+    "url",  # 原文链接
+    "platform",  # 平台
+    "account",  # 发布账号（公开账号名）
+    "published_at",  # 发布时间
+    "discovered_at",  # 预警/采集时间：案件的发现时间（无此列时为导入时间）
+    "text",  # 正文：来源摘录；无摘要列时也作内容摘要
+    "summary",  # 摘要
+    "posts",  # 相似文章数
+    "reposts",  # 转发数
+    "comments",  # 评论数
+    "views",  # 阅读/浏览/播放量
+    "stance",  # 情感倾向
+    "unit",  # 涉事单位（导出前已分派时）
+    "category",  # 舆情类别
+]
+
+
+class ImportMapping(Model):
+    """一种监测平台导出表的列映射（yq.yaml 的 import_mappings）."""
+
+    columns: dict[LeadField, list[Text]]  # 字段 → 表头（可写多个别名，任一匹配即可）
+    platforms: dict[str, Annotated[Platform, strict_choice(Platform)]] = {}  # 平台列取值 → 平台
+    unit: str | None = None  # 默认涉事单位（表中无涉事单位列或该格为空时）
+    category: Annotated[Category, strict_choice(Category)] | None = None  # 默认舆情类别
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: object) -> object:
+        """A single header may be written as text."""
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+
 class RepoConfig(Model):
     """``yq.yaml``."""
 
@@ -49,6 +87,7 @@ class RepoConfig(Model):
     )
     notify: list[Channel] = []  # 通知渠道：群机器人、邮箱（地址从环境变量读取）
     evidence_max_mb: Annotated[StrictInt, Field(ge=1)] = 50  # 单个证据文件的大小上限（MB）
+    import_mappings: dict[str, ImportMapping] = {}  # yqctl import 的列映射，按名称
 
     def marking_for(self, confidential: bool) -> str:
         return self.confidential_marking if confidential else self.marking

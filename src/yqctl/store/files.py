@@ -36,20 +36,21 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def leftover_temps(path: Path, now: float) -> list[Path]:
+def leftover_temps(path: Path, now: float, names: list[str] | None = None) -> list[Path]:
     """Temporary files of ``atomic_write(path)`` older than ``STALE_TEMP_SECONDS`` at ``now``.
 
     A write takes milliseconds, so these were left by a writer killed mid-write (a younger one
     may be a write in progress). They are hidden (a leading dot) and not ``.yaml``: no reader
-    takes them for a case.
+    takes them for a case. ``names``: the directory's listing, if the caller has it already.
     """
     prefix = f".{path.name}."
-    try:
-        names = sorted(os.listdir(path.parent))
-    except OSError:
-        return []
+    if names is None:
+        try:
+            names = os.listdir(path.parent)
+        except OSError:
+            return []
     found = []
-    for name in names:
+    for name in sorted(names):
         if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
             with contextlib.suppress(OSError):  # gone meanwhile
                 if now - (path.parent / name).stat().st_mtime > STALE_TEMP_SECONDS:

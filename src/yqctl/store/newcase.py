@@ -94,10 +94,14 @@ def create(
     now: datetime,
     by: str | None,
     track: Callable[[str], object] = lambda relative: None,
+    first_text: str | None = None,
+    taken: set[str] | None = None,
 ) -> LoadedCase:
     """Write a new case file (validated, atomic) with a fresh id and its ``discovered`` entry.
 
     ``track`` is told the file's path just before it is written (to undo it should the commit fail).
+    ``first_text`` says how the case came in (default: where it was found); ``taken``, the ids
+    not to use (``taken_ids``; the new one is added), saves looking them up for each of many.
     """
     zone = repo.config.zone
     raw_discovered = fields.get("discovered_at")
@@ -109,9 +113,13 @@ def create(
         discovered = now
     if discovered > now:
         raise UsageError(f"发现时间 {discovered.isoformat()} 晚于当前时间 {now.isoformat()}")
-    case_id = fresh_id(repo, discovered.astimezone(zone).strftime("%Y%m%d"))
+    day = discovered.astimezone(zone).strftime("%Y%m%d")
+    case_id = fresh_id(day, taken if taken is not None else taken_ids(repo, day))
+    if taken is not None:
+        taken.add(case_id)
     discovered_by = fields.get("discovered_by") or by
-    first = entry(Action.discovered, discovered, now, discovered_by, _first_text(fields))
+    text = first_text or _first_text(fields)
+    first = entry(Action.discovered, discovered, now, discovered_by, text)
     record: dict[str, Any] = {
         "version": 1,
         "id": case_id,
@@ -145,15 +153,20 @@ def _first_text(fields: dict[str, Any]) -> str:
     return "登记"
 
 
-def fresh_id(repo: Repo, date: str) -> str:
-    """A random id for the day that no file has, nor had in any branch's history."""
+def taken_ids(repo: Repo, day: str = "*") -> set[str]:
+    """The ids of that day (``YYYYMMDD``; every day by default) that files have, or had in any
+    branch's history: never to be handed out again."""
     taken = repo.existing_ids()
     try:
         git = Git(repo.root)
-        deleted = git.deleted_paths(f":(glob)cases/**/YQ-{date}-*") if git.is_repo() else set()
+        deleted = git.deleted_paths(f":(glob)cases/**/YQ-{day}-*") if git.is_repo() else set()
     except YqError:
         deleted = set()
-    taken |= {Path(path).stem for path in deleted}
+    return taken | {Path(path).stem for path in deleted}
+
+
+def fresh_id(date: str, taken: set[str]) -> str:
+    """A random id for the day that is not ``taken``."""
     for _ in range(1000):
         case_id = new_case_id(date, secrets.randbits(20))
         if case_id not in taken:

@@ -55,11 +55,14 @@ class Transaction:
     before: dict[str, bytes | None] = field(default_factory=dict)  # None: did not exist
     unread: set[str] = field(default_factory=set)  # too large to be a case: never written
     committed: bool = False
+    # each directory listed once: a stale temporary file is a minute old, so none appears while
+    # one command runs, and `import` tracks hundreds of files in a directory of thousands
+    listings: dict[Path, list[str]] = field(default_factory=dict)
 
     def track(self, relative: str) -> None:
         """Call before writing ``relative``: remembers what to restore should the commit fail."""
         path = self.root / relative
-        for stale in leftover_temps(path, time.time()):
+        for stale in leftover_temps(path, time.time(), self._listing(path.parent)):
             with contextlib.suppress(OSError):  # another command got there first
                 stale.unlink()
         if relative in self.before or relative in self.unread:
@@ -71,6 +74,14 @@ class Transaction:
                 self.unread.add(relative)
                 return
         self.before[relative] = _read(path)
+
+    def _listing(self, directory: Path) -> list[str]:
+        if directory not in self.listings:
+            try:
+                self.listings[directory] = os.listdir(directory)
+            except OSError:
+                self.listings[directory] = []
+        return self.listings[directory]
 
     def commit(self, message: str, *, author: str | None = None) -> str:
         """Commit exactly the tracked files; on failure roll back and say what to do."""

@@ -1,0 +1,220 @@
+"""``yqctl import`` through the real CLI and git: leads from a CSV or .xlsx export open cases in
+one commit; links already in an open case, and repeated rows, are skipped and named; unreadable
+rows are named at row:column and block the import unless ``--skip-invalid``; a dry run and every
+refusal leave the repository exactly as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import Workbook
+
+from tests.cli.test_git_failures import git_state, refusing_hook
+from tests.conftest import NOW, Runner, git
+
+Snapshot = Callable[[Path], dict[str, bytes]]
+HEADER = "标题,原文链接,来源,作者,发布时间,预警时间,正文,转发数,评论数,情感倾向"
+
+
+@pytest.fixture
+def open_case(new_case: Callable[..., str]) -> tuple[str, str]:
+    url = "https://weibo.com/7001/OpenCase"
+    return new_case("--source", url, "--discovered-at", "2026-11-24T08:00:00+08:00"), url
+
+
+def _csv(tmp_path: Path, *rows: str, name: str = "leads.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(["舆情预警导出（2026-11-24）,,", HEADER, *rows]) + "\n", "utf-8")
+    return path
+
+
+GOOD = [
+    "网传二食堂饭菜有异物,https://weibo.com/1001/Abc,新浪微博,某吐槽号,2026/11/24 08:10,"
+    '2026-11-24 09:00,"吃出异物，\n太恶心了",1.2万,35,负面',  # line 3 (a cell spans two lines)
+    "宿舍停水一天,https://www.xiaohongshu.com/explore/99,小红书,学生号,2026年11月24日 7:05,,"
+    "停水了,12,3,负面",  # line 5
+]
+
+
+def _import(yq: Runner, repo: Path, path: Path, *extra: str) -> Any:
+    return yq("import", str(path), "--repo", str(repo), "--now", NOW, *extra)
+
+
+def _cases(repo: Path) -> dict[str, dict[str, Any]]:
+    return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in (repo / "cases").rglob("*.yaml")}
+
+
+def test_leads_open_cases_in_one_commit_with_where_they_came_from(
+    yq: Runner, repo: Path, tmp_path: Path
+) -> None:
+    commits = int(git(repo, "rev-list", "--count", "HEAD"))
+    result = _import(yq, repo, _csv(tmp_path, *GOOD), "--unit", "后勤处", "--json")
+    assert result.code == 0, result.err
+    out = result.json()
+    assert out["written"] and [item["row"] for item in out["opened"]] == [3, 5]
+    assert int(git(repo, "rev-list", "--count", "HEAD")) == commits + 1
+    assert git(repo, "log", "-1", "--format=%s").strip() == "yqctl import leads.csv: 新建 2 起舆情"
+    assert git(repo, "status", "--porcelain") == ""
+    cases = _cases(repo)
+    first = cases[out["opened"][0]["id"]]
+    assert first["title"] == "网传二食堂饭菜有异物" and first["unit"] == "后勤处"
+    assert str(first["discovered_at"]) == "2026-11-24 09:00:00+08:00"  # the alert time
+    assert first["signals"]["reposts"] == 12000 and first["signals"]["comments"] == 35
+    source = first["sources"][0]
+    assert source["platform"] == "weibo" and source["stance"] == "critical"
+    assert (
+        source["account"] == "某吐槽号" and source["excerpt"] == "吃出异物，\n太恶心了\n"
+    )  # a block ends with a break
+    assert first["timeline"][0]["text"] == "监测平台预警导入（leads.csv 第 3 行）"
+    second = cases[out["opened"][1]["id"]]
+    assert second["sources"][0]["platform"] == "other"
+    assert "平台：小红书" in second["timeline"][0]["text"]
+    assert str(second["discovered_at"]) == "2026-11-24 16:00:00+08:00"  # no alert time: now
+    check = yq("check", "--repo", str(repo), "--now", NOW)
+    assert check.code == 0, check.out + check.err
+
+
+def test_duplicates_and_malformed_rows_block_the_import_and_are_all_named(
+    yq: Runner, repo: Path, tmp_path: Path, open_case: tuple[str, str], snapshot: Snapshot
+) -> None:
+    case_id, url = open_case
+    rows = [
+        *GOOD,
+        f"已在办的帖子,{url}/,微博,某号,2026-11-24 08:00,,内容,1,1,中性",  # line 6
+        "同一帖子再次预警,https://weibo.com/1001/Abc,微博,某号,,,内容,,,负面",  # line 7
+        "时间写错,https://news.example.cn/a,网媒,记者,昨天下午,,内容,很多,1,负面",  # line 8
+        "链接写错,news.example.cn/b,网媒,记者,,,内容,1,1,负面",  # line 9
+    ]
+    before, state = snapshot(repo), git_state(repo)
+    result = _import(yq, repo, _csv(tmp_path, *rows), "--unit", "后勤处")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert snapshot(repo) == before and git_state(repo) == state  # nothing imported
+    assert "leads.csv:8:5: 发布时间" in result.err and "leads.csv:8:8: 转发数" in result.err
+    assert "leads.csv:9:2: 原文链接" in result.err
+    assert "有 2 行无法读取，未导入任何案件" in result.err and "--skip-invalid" in result.err
+    assert case_id in result.out and "本表第 3 行" in result.out  # the duplicates, named
+    assert "本可新建 2 起" in result.out
+
+    taken = _import(yq, repo, _csv(tmp_path, *rows), "--unit", "后勤处", "--skip-invalid", "--json")
+    assert taken.code == 0, taken.err
+    out = taken.json()
+    assert [item["row"] for item in out["opened"]] == [3, 5]
+    assert [(d["row"], d["case"], d["same_as_row"]) for d in out["duplicates"]] == [
+        (6, case_id, None),
+        (7, None, 3),
+    ]
+    assert sorted((p["line"], p["col"]) for p in out["invalid"]) == [(8, 5), (8, 8), (9, 2)]
+    assert len(_cases(repo)) == 3
+
+
+def test_a_dry_run_shows_the_plan_and_writes_nothing(
+    yq: Runner, repo: Path, tmp_path: Path, snapshot: Snapshot
+) -> None:
+    before, state = snapshot(repo), git_state(repo)
+    result = _import(yq, repo, _csv(tmp_path, *GOOD), "--unit", "后勤处", "--dry-run")
+    assert result.code == 0, result.err
+    assert "将新建 2 起" in result.out and "网传二食堂饭菜有异物" in result.out
+    assert snapshot(repo) == before and git_state(repo) == state
+
+
+def test_importing_the_same_export_twice_opens_nothing_the_second_time(
+    yq: Runner, repo: Path, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, *GOOD)
+    assert _import(yq, repo, path, "--unit", "后勤处").code == 0
+    head = git(repo, "rev-parse", "HEAD")
+    again = _import(yq, repo, path, "--unit", "后勤处", "--json")
+    assert again.code == 0 and again.json()["opened"] == []
+    assert len(again.json()["duplicates"]) == 2
+    assert git(repo, "rev-parse", "HEAD") == head  # no empty commit
+
+
+def test_a_link_only_a_closed_case_records_opens_a_new_case_and_says_so(
+    yq: Runner, repo: Path, tmp_path: Path, open_case: tuple[str, str]
+) -> None:
+    case_id, url = open_case
+    closing = ["close", case_id, "--result", "已核实", "--evaluation", "处置得当", "--force"]
+    closed = yq(*closing, "--reason", "测试", "--repo", str(repo), "--now", NOW)
+    assert closed.code == 0, closed.err
+    path = _csv(tmp_path, f"事件再次发酵,{url},微博,某号,,,内容,,,负面")
+    out = _import(yq, repo, path, "--unit", "后勤处", "--json").json()
+    assert [item["seen_in_closed"] for item in out["opened"]] == [case_id]
+
+
+def test_an_xlsx_export_with_a_repository_mapping(yq: Runner, repo: Path, tmp_path: Path) -> None:
+    config = repo / "yq.yaml"
+    mapping = (
+        "\nimport_mappings:\n  monitor:\n    columns:\n      title: 帖文题目\n"
+        "      url: [原文URL, 链接]\n      platform: 媒体名称\n      published_at: 发文时间\n"
+        "      reposts: 转发\n    platforms: {新浪微博客户端: weibo}\n    unit: 学生处\n"
+        "    category: inquiry\n"
+    )
+    config.write_text(config.read_text("utf-8") + mapping, "utf-8")
+    git(repo, "commit", "-qam", "导入映射")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["帖文题目", "原文URL", "媒体名称", "发文时间", "转发"])
+    sheet.append(["考试安排引质疑", "https://weibo.com/1/x", "新浪微博客户端",
+                  datetime(2026, 11, 24, 7, 30), 420])  # fmt: skip
+    sheet.append(["坏数量", "https://weibo.com/1/y", "新浪微博客户端", None, -1])
+    path = tmp_path / "预警.xlsx"
+    book.save(path)
+    result = _import(yq, repo, path, "--mapping", "monitor", "--skip-invalid", "--json")
+    assert result.code == 0, result.err
+    out = result.json()
+    assert [p["line"] for p in out["invalid"]] == [3] and out["invalid"][0]["col"] == 5
+    (case,) = _cases(repo).values()
+    assert case["unit"] == "学生处" and case["category"] == "inquiry"
+    assert case["sources"][0]["platform"] == "weibo" and case["signals"]["reposts"] == 420
+    assert str(case["sources"][0]["published_at"]) == "2026-11-24 07:30:00+08:00"
+    generic = _import(yq, repo, path)  # the generic mapping does not know these headers
+    assert generic.code == 1 and "找不到表头" in generic.err
+
+
+def test_the_documented_mapping_example_in_yq_yaml_is_valid(yq: Runner, repo: Path) -> None:
+    config = repo / "yq.yaml"
+    lines = config.read_text("utf-8").splitlines()
+    start = lines.index("# import_mappings:")
+    example = [line.removeprefix("# ") for line in lines[start:] if line.startswith("# ")]
+    config.write_text("\n".join([*lines, *example]) + "\n", "utf-8")
+    result = yq("check", "--repo", str(repo), "--now", NOW)
+    assert result.code == 0, result.out + result.err
+    dry = _import(yq, repo, Path("missing.csv"), "--mapping", "monitor")
+    assert "monitor" not in dry.err and "不存在" in dry.err  # the mapping was found
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "--unit"),  # no unit column and no default unit
+        (("--unit", "外星处"), "不是 org.yaml 中的单位"),
+        (("--unit", "后勤处", "--category", "rumour"), "--category"),
+        (("--unit", "后勤处", "--mapping", "qingbo"), "generic"),
+    ],
+)
+def test_usage_errors_change_nothing(
+    yq: Runner,
+    repo: Path,
+    tmp_path: Path,
+    snapshot: Snapshot,
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    before = snapshot(repo)
+    result = _import(yq, repo, _csv(tmp_path, *GOOD), *args)
+    assert result.code == 2 and message in result.err, result.err
+    assert snapshot(repo) == before
+
+
+def test_a_refused_commit_leaves_no_case_behind(yq: Runner, repo: Path, tmp_path: Path) -> None:
+    refusing_hook(repo)
+    state = git_state(repo)
+    result = _import(yq, repo, _csv(tmp_path, *GOOD), "--unit", "后勤处")
+    assert result.code == 1 and "钩子拒绝了提交" in result.err
+    assert _cases(repo) == {} and git_state(repo) == state

@@ -218,3 +218,19 @@ def test_a_refused_commit_leaves_no_case_behind(yq: Runner, repo: Path, tmp_path
     result = _import(yq, repo, _csv(tmp_path, *GOOD), "--unit", "后勤处")
     assert result.code == 1 and "钩子拒绝了提交" in result.err
     assert _cases(repo) == {} and git_state(repo) == state
+
+
+def test_check_names_a_mapping_whose_default_unit_is_not_in_org_yaml(
+    yq: Runner, repo: Path
+) -> None:
+    config = repo / "yq.yaml"
+    text = config.read_text("utf-8")
+    mapping = "import_mappings:\n  monitor:\n    columns: {title: 信息标题}\n    unit: 外星处\n"
+    config.write_text(text + mapping, "utf-8")
+    line = len(text.splitlines()) + 4
+    result = yq("check", "--repo", str(repo), "--now", NOW)
+    assert result.code == 1
+    assert (
+        f"yq.yaml:{line}:11: 导入映射 monitor 的默认单位 '外星处' 不在 org.yaml 中"
+        in result.out + result.err
+    )

@@ -51,6 +51,8 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
     policy = _check_policies(repo, report)
     if policy is not None and org is not None:
         _check_escalation(policy, org, report)
+    if org is not None:
+        _check_import_units(repo, org, report)
     seen: dict[str, str] = {}
     case_files: set[str] = set()  # a file with three problems is still one file checked
     for item in repo.iter_cases():
@@ -163,6 +165,24 @@ def _check_config(repo: Repo, report: Report) -> None:
         repo.config  # noqa: B018 - validates yq.yaml once; later steps reuse the cached result
     except YqError as exc:
         report.problems.extend(_problems(exc, CONFIG_FILE))
+
+
+def _check_import_units(repo: Repo, org: Org, report: Report) -> None:
+    """An import mapping's default unit must be one of org.yaml's (as a case's must)."""
+    try:
+        mappings = repo.config.import_mappings
+    except YqError:
+        return  # yq.yaml's own problems are reported by _check_config
+    wrong = {name: m.unit for name, m in mappings.items() if m.unit and m.unit not in org.units}
+    if not wrong:
+        return
+    doc = repo.load_document(CONFIG_FILE)
+    known = "、".join(org.units)
+    for name, unit in wrong.items():
+        message = (
+            f"导入映射 {name} 的默认单位 {unit!r} 不在 org.yaml 中；org.yaml 中的单位：{known}"
+        )
+        report.problems.append(doc.problem(("import_mappings", name, "unit"), message))
 
 
 def _check_policies(repo: Repo, report: Report) -> Policy | None:

@@ -260,3 +260,14 @@ def test_a_signal_change_on_a_graded_case_says_what_grade_would_give(
         "级别可能变化" in result.stdout and "二级" in result.stdout
     )  # university 四: 局部热点且有害
     assert yaml.safe_load(_path(repo, case_id).read_text("utf-8"))["level"] == 3  # not re-graded
+
+
+def test_an_emptied_file_is_an_error_to_edit_again_not_a_crash(
+    repo: Path, editing: Editing, case_id: str, snapshot: Snapshot
+) -> None:
+    text = _path(repo, case_id).read_text("utf-8")
+    before, head = snapshot(repo), git(repo, "rev-parse", "HEAD")
+    result = editing(case_id, [{"replace": [[text, ""]]}], answers="n\n")
+    assert result.returncode == 1 and "文件为空" in result.stderr and "重新编辑" in result.stderr
+    assert "Traceback" not in result.stderr and "内部错误" not in result.stderr
+    _unchanged(repo, snapshot, before, head)

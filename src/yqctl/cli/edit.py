@@ -76,25 +76,28 @@ def _edit_until_valid(
 ) -> str | None:
     """The edited text once it is a valid case (None if left as it was); asks to edit again while
     it is not, and gives up (keeping the copy) when the user declines or the editor fails."""
-    from yqctl.errors import YqError
+    from yqctl.errors import Problem, YqError
     from yqctl.store import yamlio
     from yqctl.store.editor import run_editor
 
-    original = copy.read_text(encoding="utf-8")
+    original = copy.read_bytes()
     err = console(stderr=True)
     while True:
         try:
             run_editor(command, copy)
         except YqError:
-            if copy.read_text(encoding="utf-8") == original:
+            if copy.read_bytes() == original:
                 _discard(copy)
             else:
                 err.print(f"你编辑的内容保存在 {copy}", markup=False)
             raise
-        text = yamlio.read_text(copy, str(copy))
-        if text == original:
+        if copy.read_bytes() == original:
             return None
-        problems = _problems(store, current, text, str(copy))
+        try:
+            text = yamlio.read_text(copy, str(copy))
+            problems = _problems(store, current, text, str(copy))
+        except YqError as exc:  # emptied, not UTF-8 …: a problem to show like any other
+            problems = exc.problems or [Problem(str(copy), 0, 0, exc.message)]
         if not problems:
             return text
         for problem in problems:

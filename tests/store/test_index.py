@@ -404,30 +404,6 @@ def test_a_file_git_is_told_not_to_check_is_checked_by_its_stat(
     assert texts(index, read) == {"A.yaml": "title: edited A\n", "B.yaml": "title: edited B\n"}
 
 
-def test_a_guess_made_while_git_checks_holds_only_when_every_file_was_as_stored(
-    demo_repo: Path, yq: Runner
-) -> None:
-    from yqctl.store.index import Guess
-    from yqctl.store.repo import Repo
-
-    def guessed() -> Guess:
-        guess = Guess(lambda rows: sorted(row.title for row in rows))
-        entries, _ = Repo(demo_repo).due_entries(guess=guess)
-        assert not guess.held or guess.value == sorted(entry.title for entry in entries)
-        return guess
-
-    guessed()  # the first pass computes and stores the rows
-    assert guessed().held
-    open_case = next(
-        path
-        for path in sorted((demo_repo / "cases").glob("*/YQ-*.yaml"))
-        if "status: closed" not in path.read_text("utf-8")
-    )
-    _old, new = retitle_same_size(open_case)
-    stale = guessed()
-    assert not stale.held and new not in stale.value  # made from the stored rows: discarded
-
-
 def test_the_due_table_shows_a_hand_edit_made_since_the_last_run(
     demo_repo: Path, yq: Runner
 ) -> None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from yqctl.cli.table import Cell
-    from yqctl.core.due import Deadline, DeadlineState, DueEntry, DueItem
+    from yqctl.core.due import Deadline, DeadlineState, DueItem
     from yqctl.store.repo import Repo
 
 HEADERS = ("状态", "到期", "编号", "级别", "涉事单位", "事项", "条款", "标题")
@@ -71,33 +71,27 @@ def due(
     """列出所有未办结案件的处置时限：已超时的在前（按超时长短），然后是即将到期的，再是其余的。"""
     from yqctl.core.due import due_items
     from yqctl.core.durations import parse_span
-    from yqctl.store.index import Guess
 
     store = open_repo(repo)
     moment = resolve_now(now, store)
     span = parse_span(within) if within else None
-    plain = not (as_json or notify or ics is not None)
-
-    def listing(entries: "list[DueEntry]") -> "tuple[list[DueItem], str]":
-        found = due_items(
-            entries, moment, within=span, unit=unit, include_drills=drills, include_met=show_all
-        )
-        return found, _table(found, store) if plain else ""
-
-    # the table is laid out while git checks the files, and printed if they were as stored
-    guess = Guess(listing) if plain else None
-    entries, problems = store.due_entries(met=show_all, guess=guess)
+    entries, problems = store.due_entries(met=show_all)
     warn_unreadable(problems)
-    items, text = guess.value if guess is not None and guess.held else listing(entries)
+    items = due_items(
+        entries,
+        moment,
+        within=span,
+        unit=unit,
+        include_drills=drills,
+        include_met=show_all,
+    )
     hidden = _confidential(store) if ics is not None or notify else set()
     if ics is not None:
         _write_calendar(ics, items, moment, hidden, store)
     if as_json:
         emit_json([item.to_json() for item in items])
     else:
-        import sys
-
-        sys.stdout.write(text or _table(items, store))
+        _print(items, store)
     sent = _notify(items, moment, hidden, store, dry_run=dry_run) if notify else True
     overdue = any(item.state and item.state.status.value == "overdue" for item in items)
     if problems or (check and overdue) or not sent:
@@ -149,14 +143,14 @@ def deadline_table(states: "list[DeadlineState]", store: "Repo") -> "Table":
     return table
 
 
-def _table(items: list["DueItem"], store: "Repo") -> str:
-    """The listing as printed: a count, the aligned table, the number overdue."""
+def _print(items: list["DueItem"], store: "Repo") -> None:
     import sys
 
     from yqctl.cli.table import paint, render, use_color
 
     if not items:
-        return "没有未完成的处置时限。\n"
+        sys.stdout.write("没有未完成的处置时限。\n")
+        return
     zone = store.zone
     color = use_color(sys.stdout)
     rows: list[list[Cell]] = []
@@ -192,11 +186,11 @@ def _table(items: list["DueItem"], store: "Repo") -> str:
                 item.title,
             ]
         )
-    text = f"处置时限 {len(items)} 项\n" + render(HEADERS, rows, color=color)
+    sys.stdout.write(f"处置时限 {len(items)} 项\n")
+    sys.stdout.write(render(HEADERS, rows, color=color))
     overdue = sum(1 for i in items if i.state and i.state.status.value == "overdue")
     if overdue:
-        text += paint(f"{overdue} 项已超时", "bold red", color=color) + "\n"
-    return text
+        sys.stdout.write(paint(f"{overdue} 项已超时", "bold red", color=color) + "\n")
 
 
 def _notify(

@@ -80,3 +80,20 @@ def test_a_table_with_too_many_rows_is_refused(
     with pytest.raises(YqError) as caught:
         read_table(path, "leads.csv")
     assert "分批导入" in str(caught.value)
+
+
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["标题", "正文"])
+    sheet.append(["甲", "很长的正文" * 2000])
+    path = tmp_path / "leads.xlsx"
+    book.save(path)
+    assert len(read_table(path, "leads.xlsx")) == 2
+    monkeypatch.setattr(tables, "MAX_EXPANDED_BYTES", 5000)
+    with pytest.raises(YqError) as caught:
+        read_table(path, "leads.xlsx")
+    assert "解压后超过" in str(caught.value)

@@ -18,6 +18,7 @@ from yqctl.errors import Problem, YqError
 from yqctl.store import yamlio
 
 MAX_TABLE_BYTES = 50 * 1024 * 1024
+MAX_EXPANDED_BYTES = 1024 * 1024 * 1024  # a workbook's XML unpacked: more is a zip bomb
 MAX_ROWS = 100_000
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -98,6 +99,11 @@ def _read_sheet(path: Path, display: str) -> list[Row]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(path) as archive:  # zipfile never unpacks more than it declares
+            expanded = sum(info.file_size for info in archive.infolist())
+        if expanded > MAX_EXPANDED_BYTES:
+            limit = MAX_EXPANDED_BYTES // (1024 * 1024)
+            raise _fail(display, f"解压后超过 {limit} MB，拒绝读取（不像是监测平台的导出表）")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "workbook contains no default style" and the like
             workbook = load_workbook(path, read_only=True, data_only=True)

@@ -234,3 +234,22 @@ def test_check_names_a_mapping_whose_default_unit_is_not_in_org_yaml(
         f"yq.yaml:{line}:11: 导入映射 monitor 的默认单位 '外星处' 不在 org.yaml 中"
         in result.out + result.err
     )
+
+
+def test_two_imports_of_one_export_at_once_open_each_lead_once(repo: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("yqctl")
+    path = _csv(tmp_path, *GOOD)
+    command = [str(script), "import", str(path), "--unit", "后勤处", "--now", NOW]
+    runs = [
+        subprocess.Popen(command, cwd=repo, env=os.environ.copy(), stdout=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    assert sorted(case["title"] for case in _cases(repo).values()) == sorted(
+        ["网传二食堂饭菜有异物", "宿舍停水一天"]
+    )
+    assert git(repo, "status", "--porcelain") == ""

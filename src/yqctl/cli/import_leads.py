@@ -26,10 +26,11 @@ from yqctl.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from yqctl.core.config import ImportMapping
-    from yqctl.core.leads import Defaults, Header, ImportPlan, Lead
+    from yqctl.core.leads import Defaults, Header, ImportPlan
     from yqctl.errors import Problem
     from yqctl.store.repo import LoadedCase, Repo
 
@@ -78,11 +79,16 @@ def import_leads(
     header = find_header(rows, chosen, display)
     defaults = _defaults(store, chosen, header, unit, category, moment)
     leads, invalid = read_leads(rows, header, chosen, defaults, list(store.org.units), display)
-    plan = plan_import(leads, *_recorded_urls(store))
     blocked = bool(invalid) and not skip_invalid
+
+    def plan_now() -> "ImportPlan":
+        return plan_import(leads, *_recorded_urls(store))
+
     created: list[LoadedCase] = []
-    if plan.new and not dry_run and not blocked:
-        created = _open_cases(store, plan.new, file.name, moment, by=by, no_commit=no_commit)
+    if dry_run or blocked or not leads:
+        plan = plan_now()
+    else:
+        plan, created = _open_cases(store, plan_now, file.name, moment, by=by, no_commit=no_commit)
     if as_json:
         emit_json(_json(plan, created, invalid, dry_run=dry_run))
     else:
@@ -137,14 +143,15 @@ def _recorded_urls(store: "Repo") -> tuple[dict[str, str], dict[str, str]]:
 
 def _open_cases(
     store: "Repo",
-    leads: "list[Lead]",
+    plan_now: "Callable[[], ImportPlan]",
     file_name: str,
     moment: "datetime",
     *,
     by: str | None,
     no_commit: bool,
-) -> "list[LoadedCase]":
-    """One new case per lead, all in one commit (or, should anything fail, none)."""
+) -> "tuple[ImportPlan, list[LoadedCase]]":
+    """One new case per new lead, all in one commit (or, should anything fail, none). The plan
+    is made under the lock: two imports of one export at once do not both open its leads."""
     from yqctl.core.leads import case_fields, first_entry_text
     from yqctl.store import newcase
     from yqctl.store.transaction import writing
@@ -152,8 +159,11 @@ def _open_cases(
     who = author_for(by, store)
     created = []
     with writing(store.root, "import") as change:
+        plan = plan_now()
+        if not plan.new:
+            return plan, []
         taken = newcase.taken_ids(store)
-        for lead in leads:
+        for lead in plan.new:
             fields = case_fields(lead)
             text = first_entry_text(lead, file_name)
             created.append(
@@ -169,7 +179,7 @@ def _open_cases(
             )
         if not no_commit:
             change.commit(f"yqctl import {file_name}: 新建 {len(created)} 起舆情", author=by)
-    return created
+    return plan, created
 
 
 def _json(

@@ -26,28 +26,16 @@ SHEET_SUFFIXES = (".xlsx", ".xlsm")
 
 def read_table(path: Path, display: str) -> list[Row]:
     suffix = path.suffix.lower()
-    if suffix in SHEET_SUFFIXES:
-        _check_file(path, display)
-        return _read_sheet(path, display)
-    if suffix in TEXT_SUFFIXES:
-        raw = yamlio.read_bytes(path, display, max_bytes=MAX_TABLE_BYTES)
-        return _read_text(_decode(raw, display), display, tab=suffix == ".tsv")
     if suffix == ".xls":
         raise _fail(
             display, "旧版 Excel（.xls）文件无法读取：请在 Excel/WPS 中另存为 .xlsx 或 .csv"
         )
-    raise _fail(display, "只能导入 .csv、.tsv 或 .xlsx 文件")
-
-
-def _check_file(path: Path, display: str) -> None:
-    if not path.exists():
-        raise _fail(display, "文件不存在")
-    if not path.is_file():
-        raise _fail(display, "不是普通文件")
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        limit = MAX_TABLE_BYTES // (1024 * 1024)
-        raise _fail(display, f"文件过大（{size // (1024 * 1024)} MB，上限 {limit} MB），拒绝读取")
+    if suffix not in (*SHEET_SUFFIXES, *TEXT_SUFFIXES):
+        raise _fail(display, "只能导入 .csv、.tsv 或 .xlsx 文件")
+    raw = yamlio.read_bytes(path, display, max_bytes=MAX_TABLE_BYTES)
+    if suffix in SHEET_SUFFIXES:
+        return _read_sheet(raw, display)
+    return _read_text(_decode(raw, display), display, tab=suffix == ".tsv")
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -91,7 +79,7 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_sheet(path: Path, display: str) -> list[Row]:
+def _read_sheet(raw: bytes, display: str) -> list[Row]:
     import warnings
     import zipfile
 
@@ -99,14 +87,16 @@ def _read_sheet(path: Path, display: str) -> list[Row]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        with zipfile.ZipFile(path) as archive:  # zipfile never unpacks more than it declares
+        with zipfile.ZipFile(
+            io.BytesIO(raw)
+        ) as archive:  # zipfile never unpacks more than it declares
             expanded = sum(info.file_size for info in archive.infolist())
         if expanded > MAX_EXPANDED_BYTES:
             limit = MAX_EXPANDED_BYTES // (1024 * 1024)
             raise _fail(display, f"解压后超过 {limit} MB，拒绝读取（不像是监测平台的导出表）")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "workbook contains no default style" and the like
-            workbook = load_workbook(path, read_only=True, data_only=True)
+            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise _fail(display, f"不是有效的 .xlsx 文件（{type(exc).__name__}）") from None
     try:

@@ -20,6 +20,7 @@ from yqctl.core.config import ImportMapping
 from yqctl.core.enums import LABELS, Category, Platform, Stance
 from yqctl.core.sources import guess_platform
 from yqctl.errors import Problem, UsageError, YqError
+from yqctl.textutil import first_line, shortened
 from yqctl.timeutil import parse_time
 
 Cell = str | int | float | datetime | date | None
@@ -268,7 +269,7 @@ class _RowReader:
         platform, platform_text = _platform(values["platform"], url, mapping)
         return Lead(
             row=self.number,
-            title=title or _shortened(_first_line(text or ""), TITLE_FROM_TEXT),
+            title=title or shortened(first_line(text or ""), TITLE_FROM_TEXT),
             url=url,
             platform=platform,
             platform_text=platform_text,
@@ -276,7 +277,7 @@ class _RowReader:
             published_at=times["published_at"],
             discovered_at=discovered,
             text=text,
-            summary=values["summary"] or (_shortened(text, SUMMARY_CHARS) if text else None),
+            summary=values["summary"] or (shortened(text, SUMMARY_CHARS) if text else None),
             stance=stance,
             counts=counts,
             unit=unit,
@@ -444,7 +445,7 @@ def case_fields(lead: Lead) -> dict[str, Any]:
         "account": lead.account,
         "published_at": lead.published_at,
         "stance": lead.stance.value if lead.stance else None,
-        "excerpt": _shortened(lead.text, EXCERPT_CHARS) if lead.text else None,
+        "excerpt": shortened(lead.text, EXCERPT_CHARS) if lead.text else None,
     }
     return {
         "title": lead.title,
@@ -472,14 +473,5 @@ def _cell_text(cell: Cell) -> str | None:
     return text or None
 
 
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
-
-
-def _shortened(text: str, limit: int) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _quoted(text: str, limit: int = 40) -> str:
-    return repr(_shortened(text, limit))
+    return repr(shortened(text, limit))

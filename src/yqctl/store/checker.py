@@ -25,6 +25,7 @@ from yqctl.store import yamlio
 from yqctl.store.files import STALE_TEMP_SECONDS, inside, is_temp_name
 from yqctl.store.repo import CASES_DIR, CONFIG_FILE, ORG_FILE, LoadedCase, Repo, unit_problem
 from yqctl.store.validate import validate
+from yqctl.textutil import shortened
 
 PLACEHOLDER = "待填写"
 EVIDENCE_MAX_BYTES = 200 * 1024 * 1024
@@ -323,8 +324,7 @@ def conflict_message(case: Case, conflict: MergeConflict) -> str:
 
 
 def _brief(value: Any, limit: int = 40) -> str:
-    text = "（无）" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shortened("（无）" if value is None else str(value), limit)
 
 
 def _check_evidence(repo: Repo, case: Case, doc: yamlio.Document) -> list[Problem]:

@@ -18,6 +18,7 @@ from yqctl.core.notify import Message
 from yqctl.errors import YqError
 from yqctl.store.files import atomic_write
 from yqctl.store.index import CACHE_DIR, ensure_cache_dir
+from yqctl.textutil import first_line
 
 ANNOUNCED_FILE = "notified.json"
 
@@ -72,14 +73,10 @@ def send(message: Message, to: list[Target]) -> list[Delivery]:
             ok = sender.add(target.url) and sender.notify(
                 body=message.body, title=message.title, notify_type=kind
             )
-        detail = "" if ok else _first_line(said.getvalue()) or "地址无效或对方拒收"
+        # apprise's log lines carry the robot's key in URLs only at debug level; warnings do not
+        detail = "" if ok else first_line(said.getvalue()) or "地址无效或对方拒收"
         results.append(Delivery(target.channel.name, bool(ok), detail))
     return results
-
-
-def _first_line(text: str) -> str:
-    # apprise's log lines carry the robot's key in URLs only at debug level; warnings do not
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def load_announced(root: Path) -> dict[str, str]:

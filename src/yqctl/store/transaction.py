@@ -41,6 +41,7 @@ from yqctl.store.files import atomic_write, leftover_temps
 from yqctl.store.git import Git, GitFailed
 from yqctl.store.lock import repo_lock
 from yqctl.store.yamlio import MAX_BYTES
+from yqctl.textutil import first_line
 
 _LOCK_RETRY_PAUSES = (0.05, 0.1, 0.2, 0.4)  # seconds
 _MAX_DETAIL_LINES = 12
@@ -121,7 +122,7 @@ class Transaction:
                     git.restore_index(paths, entries)
             except GitFailed as exc:
                 failed.append(
-                    f"暂存区（{_first_line(exc.stderr)}；可运行 git reset -q -- 这些文件）"
+                    f"暂存区（{first_line(exc.stderr)}；可运行 git reset -q -- 这些文件）"
                 )
         return failed
 
@@ -237,7 +238,3 @@ def _trimmed(stderr: str) -> list[str]:
     if len(lines) > _MAX_DETAIL_LINES:
         lines = [*lines[:_MAX_DETAIL_LINES], f"…（另有 {len(lines) - _MAX_DETAIL_LINES} 行）"]
     return lines
-
-
-def _first_line(text: str) -> str:
-    return next((line for line in text.splitlines() if line.strip()), text).strip()

@@ -964,6 +964,15 @@ def late_by(x: str) -> str:
     )
 
 
+def note(b: Builder, text: str, *, when: str | None = None) -> None:
+    """A left-aligned note paragraph (注：…); with ``when``, left out unless that holds."""
+    if when:
+        b.tag(f"{{%p if {when} %}}")
+    b.add(p(text, style=NOTE, align=WD_ALIGN_PARAGRAPH.LEFT))
+    if when:
+        b.tag("{%p endif %}")
+
+
 def as_of_note(b: Builder) -> None:
     b.tag("{%p if not doc.complete %}")
     b.add(p("（截至 {{ doc.as_of|cn_datetime }}，本期尚未结束，数据为阶段性统计）", style=NOTE))
@@ -1015,12 +1024,9 @@ def tally_table(b: Builder, first: str, name: str, loop: str, tally: str, total:
             row(head_cell("合计"), *(centered(f"{{{{ {total}.{k} }}}}") for k in OUTCOMES)),
         ],
     )
-    b.add(
-        p(
-            "按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的时限不计入。",
-            style=NOTE,
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-        )
+    note(
+        b,
+        "按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的时限不计入。",
     )
 
 
@@ -1112,14 +1118,13 @@ def period(b: Builder) -> None:
     count_table(b, "（三）按舆情类别", "doc.by_category")
     count_table(b, "（四）按发布平台", "doc.by_platform")
     count_table(b, "（五）按涉事单位", "doc.by_unit")
-    b.add(
-        p(
+    note(
+        b,
+        (
             "注：{% if doc.complete %}处置状态按本期末统计"
             "{% else %}处置状态截至 {{ doc.as_of|cn_datetime }}{% endif %}；"
-            "一起舆情可能涉及多个发布平台。",
-            style=NOTE,
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-        )
+            "一起舆情可能涉及多个发布平台。"
+        ),
     )
 
     b.heading("三、重点舆情{% if doc.key_levels %}（{{ doc.key_levels|join('、') }}）{% endif %}")
@@ -1143,15 +1148,11 @@ def period(b: Builder) -> None:
     case_list(b, "（一）本期新增", "doc.new_cases")
     case_list(b, "（二）本期办结", "doc.closed_cases", closed=True)
     case_list(b, "（三）期末在办", "doc.open_cases")
-    b.tag(f"{{%p if {t}.redacted %}}")
-    b.add(
-        p(
-            "注：标注“涉密，内容从略”的案件只列编号、级别、涉事单位和状态。",
-            style=NOTE,
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-        )
+    note(
+        b,
+        "注：标注“涉密，内容从略”的案件只列编号、级别、涉事单位和状态。",
+        when=f"{t}.redacted",
     )
-    b.tag("{%p endif %}")
 
     b.heading("五、处置时限落实情况")
     b.tag(f"{{%p if {d}.total %}}")
@@ -1240,16 +1241,14 @@ def district(b: Builder) -> None:
             ),
         ],
     )
-    b.tag("{%p if doc.unreadable %}")
-    b.add(
-        p(
+    note(
+        b,
+        (
             "注：标注“数据不全”的学校有 {{ doc.unreadable }} 个案件文件无法读取，未计入本报告"
-            "（在该校仓库运行 yqctl check 查看）。",
-            style=NOTE,
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-        )
+            "（在该校仓库运行 yqctl check 查看）。"
+        ),
+        when="doc.unreadable",
     )
-    b.tag("{%p endif %}")
 
     b.heading("三、处置时限落实情况")
     b.tag(f"{{%p if {d}.total %}}")
@@ -1283,13 +1282,12 @@ def district(b: Builder) -> None:
     b.heading("五、分类统计")
     count_table(b, "（一）按舆情类别", "doc.by_category")
     count_table(b, "（二）按发布平台", "doc.by_platform")
-    b.add(
-        p(
+    note(
+        b,
+        (
             "注：{% if doc.complete %}按本期末统计{% else %}截至 {{ doc.as_of|cn_datetime }}"
-            "{% endif %}；一起舆情可能涉及多个发布平台。各校的案件清单和处置过程见各校本期报告。",
-            style=NOTE,
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-        )
+            "{% endif %}；一起舆情可能涉及多个发布平台。各校的案件清单和处置过程见各校本期报告。"
+        ),
     )
 
 

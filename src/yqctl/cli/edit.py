@@ -96,7 +96,7 @@ def _edit_until_valid(
         try:
             text = yamlio.read_text(copy, str(copy))
             problems = _problems(store, current, text, str(copy))
-        except YqError as exc:  # emptied, not UTF-8 …: a problem to show like any other
+        except YqError as exc:  # invalid, emptied, not UTF-8 …: problems to show
             problems = exc.problems or [Problem(str(copy), 0, 0, exc.message)]
         if not problems:
             return text
@@ -107,14 +107,11 @@ def _edit_until_valid(
 
 
 def _problems(store: "Repo", current: "LoadedCase", text: str, display: str) -> list["Problem"]:
-    """What is wrong with the edited text as the new version of ``current``."""
+    """What is wrong with the edited text as the new version of ``current``, past what
+    ``check_case_text`` raises: the fields other commands own."""
     from yqctl.core.assignments import OWNED_BY, owned_changes
-    from yqctl.errors import Problem, YqError
 
-    try:
-        edited = store.check_case_text(display, text, expect_id=current.case.id)
-    except YqError as exc:
-        return exc.problems or [Problem(display, 0, 0, exc.message)]
+    edited = store.check_case_text(display, text, expect_id=current.case.id)
     return [
         edited.doc.problem((name,), f"{name} 不能在 edit 中修改：{OWNED_BY[name]}", key=True)
         for name in owned_changes(current.case, edited.case)

@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import NOW, Runner
 from yqctl.cli.launch import reader_root
-from yqctl.store import gitview
+from yqctl.store import gitproc
+from yqctl.store.repo import Repo
 
 pytestmark = pytest.mark.usefixtures("git_available")
 
@@ -17,13 +18,14 @@ pytestmark = pytest.mark.usefixtures("git_available")
 def test_the_repository_of_a_reading_command_is_found_as_repo_find_finds_it(
     demo_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    inner = demo_repo / "cases"
-    monkeypatch.chdir(inner)
-    assert reader_root(["due"], None) == demo_repo.resolve()  # from a folder inside it
-    assert reader_root(["report", "weekly", "--repo", str(demo_repo)], None) == demo_repo.resolve()
-    assert reader_root(["list", f"--repo={demo_repo}"], None) == demo_repo.resolve()
+    root = str(Repo.find(demo_repo / "cases").root)
+    monkeypatch.chdir(demo_repo / "cases")
+    assert reader_root(["due"], None) == root  # from a folder inside it
+    assert reader_root(["report", "weekly", "--repo", str(demo_repo)], None) == root
+    assert reader_root(["list", f"--repo={demo_repo}"], None) == root
     monkeypatch.chdir(demo_repo.parent)
-    assert reader_root(["stats"], str(demo_repo)) == demo_repo.resolve()  # YQCTL_REPO
+    assert reader_root(["stats"], str(demo_repo)) == root  # YQCTL_REPO
+    assert reader_root(["due", "--repo", "cases"], str(demo_repo)) is None  # relative to here
 
 
 @pytest.mark.parametrize(
@@ -46,17 +48,17 @@ def test_no_head_start_outside_a_repository(tmp_path: Path) -> None:
 def test_the_index_takes_the_early_check_and_a_failed_command_leaves_none_running(
     demo_repo: Path, yq: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    taken: list[gitview.Running] = []
-    started = gitview.check_early
+    taken: list[gitproc.Running] = []
+    started = gitproc.check_early
 
-    def check_early(root: Path, folder: str) -> None:
+    def check_early(root: str, folder: str) -> None:
         started(root, folder)
-        taken.append(gitview._early[(root, folder)])
+        taken.append(gitproc._early[(root, folder)])
 
-    monkeypatch.setattr(gitview, "check_early", check_early)
+    monkeypatch.setattr(gitproc, "check_early", check_early)
     assert yq("due", "--repo", str(demo_repo), "--now", NOW).code in (0, 1)
-    assert len(taken) == 1 and gitview._early == {}
+    assert len(taken) == 1 and gitproc._early == {}
     assert taken[0]._processes["dirty"].returncode == 0  # the index waited for it: it used it
     result = yq("due", "--repo", str(demo_repo), "--within", "不是时长")
     assert result.code != 0 and len(taken) == 2
-    assert gitview._early == {} and taken[1]._processes == {}  # stopped, not left behind
+    assert gitproc._early == {} and taken[1]._processes == {}  # stopped, not left behind

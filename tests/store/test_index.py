@@ -323,16 +323,16 @@ class GitRuns:
     """Records which git commands the index starts (``diff-files``, ``ls-files``)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from yqctl.store import gitview
+        from yqctl.store import gitproc
 
         self.commands: list[str] = []
-        start = gitview.Running.__init__
+        start = gitproc.Running.__init__
 
-        def recording(running: gitview.Running, root: Path, commands: dict[str, list[str]]) -> None:
+        def recording(running: gitproc.Running, root: Path, commands: dict[str, list[str]]) -> None:
             self.commands.extend(args[0] for args in commands.values())
             start(running, root, commands)
 
-        monkeypatch.setattr(gitview.Running, "__init__", recording)
+        monkeypatch.setattr(gitproc.Running, "__init__", recording)
 
     def take(self) -> list[str]:
         commands, self.commands = sorted(self.commands), []

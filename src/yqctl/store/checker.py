@@ -21,9 +21,10 @@ from yqctl.core.policy import Policy
 from yqctl.core.timeline import FUTURE_TOLERANCE
 from yqctl.core.workdays import CalendarFile
 from yqctl.errors import Problem, YqError
+from yqctl.layout import CASES_DIR, CONFIG_FILE, ORG_FILE
 from yqctl.store import yamlio
 from yqctl.store.files import STALE_TEMP_SECONDS, inside, is_temp_name
-from yqctl.store.repo import CASES_DIR, CONFIG_FILE, ORG_FILE, LoadedCase, Repo, unit_problem
+from yqctl.store.repo import LoadedCase, Repo, unit_problem
 from yqctl.store.validate import validate
 from yqctl.textutil import shortened
 
@@ -188,8 +189,8 @@ def _check_import_units(repo: Repo, org: Org, report: Report) -> None:
 
 def _check_policies(repo: Repo, report: Report) -> Policy | None:
     """Every file in ``policies/`` by its kind, then the policy that yq.yaml names."""
+    from yqctl.layout import POLICIES_DIR
     from yqctl.store.policies import CALENDAR_NAME, TYPES_NAME, PolicyNotFound, load_policy
-    from yqctl.store.repo import POLICIES_DIR
 
     name = _configured_policy(repo)  # None: yq.yaml itself is broken, reported above
     special: dict[str, type[BaseModel]] = {CALENDAR_NAME: CalendarFile, TYPES_NAME: IncidentTypes}

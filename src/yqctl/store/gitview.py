@@ -1,9 +1,9 @@
 """What git already knows about the case files, so that the case index need not stat each one.
 
 Checking 100,000 files from Python costs ~0.6 s (one ``lstat`` call each); git does the same check
-in C on several threads in ~0.15 s, with its own answer to the racy-clean problem (a file changed
-in the same tick as the index is compared by content). Two read-only commands, run at once and
-alongside the caller's own work:
+in C in ~0.15 s, with its own answer to the racy-clean problem (a file changed in the same tick as
+the index is compared by content). Two read-only commands (:mod:`yqctl.store.gitproc` runs them),
+at once and alongside the caller's own work:
 
 - ``ls-files -s -v``: each tracked path with the object id of its staged content, and a tag that
   says whether git checks the file at all (``assume-unchanged`` and ``skip-worktree`` entries it
@@ -12,94 +12,18 @@ alongside the caller's own work:
 
 A path tagged ``H`` that ``diff-files`` does not name holds exactly its staged object, so an index
 entry read from bytes with that object id is fresh. Every other file is checked by its stat, as
-without git. Nothing here writes to the repository (``--no-optional-locks``): ``yqctl due`` from
-cron must not fight a person's ``git commit`` for ``index.lock``.
+without git.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-# Stat checks as strict as git allows, whatever the user's config says: ctime catches an edit
-# that restored the mtime; "default" checkStat compares nanoseconds, inode and size too.
-_STRICT = ("-c", "core.trustctime=true", "-c", "core.checkStat=default", "--no-optional-locks")
 # Variables that point git at another index or repository: then .git/index is not the one
 _ELSEWHERE = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_COMMON_DIR")
-
-
-def staged_args(folder: str) -> list[str]:
-    return ["ls-files", "-s", "-v", "-z", "--", folder]
-
-
-def dirty_args(folder: str) -> list[str]:
-    return ["diff-files", "--name-only", "--relative", "-z", "--", folder]
-
-
-class Running:
-    """Read-only git commands started in ``root``; :meth:`outputs` waits for them."""
-
-    def __init__(self, root: Path, commands: Mapping[str, list[str]]) -> None:
-        env = {**os.environ, "LC_ALL": "C"}
-        self._processes: dict[str, subprocess.Popen[bytes]] = {}
-        try:
-            for name, args in commands.items():
-                self._processes[name] = subprocess.Popen(
-                    ["git", *_STRICT, *args],
-                    cwd=root,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                    stdin=subprocess.DEVNULL,
-                    env=env,
-                )
-        except OSError:  # no git binary, or the directory went away
-            self.stop()
-
-    def stop(self) -> None:
-        """Kill what still runs (a check nobody asked for after all)."""
-        for process in self._processes.values():
-            process.kill()
-            process.communicate()
-        self._processes.clear()
-
-    def outputs(self) -> dict[str, bytes] | None:
-        """Each command's output; None when git is missing or any command failed (not a work
-        tree, dubious ownership…): the caller then stats every file itself."""
-        if not self._processes:
-            return None
-        found = {name: process.communicate()[0] for name, process in self._processes.items()}
-        if any(process.returncode != 0 for process in self._processes.values()):
-            return None
-        return found
-
-
-_early: dict[tuple[Path, str], Running] = {}
-
-
-def check_early(root: Path, folder: str) -> None:
-    """Start ``diff-files`` for ``root/folder`` now, for a case index that will ask for it later
-    (:func:`dirty_check`): at 100,000 files the check takes ~0.12 s, which then passes while
-    the command's modules are imported. The caller stops one nobody took (:func:`stop_early`)."""
-    if (root, folder) not in _early:
-        _early[(root, folder)] = _diff_files(root, folder)
-
-
-def dirty_check(root: Path, folder: str) -> Running:
-    """``diff-files`` for ``root/folder``: the one started early, or one started now."""
-    return _early.pop((root, folder), None) or _diff_files(root, folder)
-
-
-def _diff_files(root: Path, folder: str) -> Running:
-    return Running(root, {"dirty": dirty_args(folder)})
-
-
-def stop_early() -> None:
-    while _early:
-        _early.popitem()[1].stop()
 
 
 @dataclass

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from yqctl.errors import Problem
-from yqctl.store.gitview import Running, Staged, dirty_check, index_file, paths, staged_args
+from yqctl.store.gitproc import Running, dirty_check, staged_args
+from yqctl.store.gitview import Staged, index_file, paths
 from yqctl.store.parallel import map_shared
 
 CACHE_DIR = ".yqctl/cache"

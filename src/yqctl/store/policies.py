@@ -14,10 +14,10 @@ from yqctl.core.incident_types import IncidentTypes
 from yqctl.core.policy import Policy
 from yqctl.core.workdays import CalendarFile, WorkCalendar
 from yqctl.errors import YqError
+from yqctl.layout import POLICIES_DIR
 from yqctl.resources import data_dir
 from yqctl.store import yamlio
 from yqctl.store.files import inside
-from yqctl.store.repo import POLICIES_DIR
 from yqctl.store.validate import validate
 
 CALENDAR_NAME = "calendar.yaml"

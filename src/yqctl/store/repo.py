@@ -16,13 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from yqctl.errors import Problem, YqError
+from yqctl.layout import CASES_DIR, CONFIG_FILE, ORG_FILE, POLICIES_DIR, find_root
 from yqctl.store.files import atomic_write, inside
-
-CONFIG_FILE = "yq.yaml"
-ORG_FILE = "org.yaml"
-CASES_DIR = "cases"
-EVIDENCE_DIR = "evidence"
-POLICIES_DIR = "policies"
 
 # The models (pydantic), the YAML loaders and the round-trip loader are imported where they are
 # used: `yqctl due` on a warm index needs none of them, and importing them is most of a start-up.
@@ -53,10 +48,8 @@ def _summary_json(case: Case) -> str:
 
 def root_above(here: Path) -> Path | None:
     """``here`` (resolved) or its nearest parent holding a ``yq.yaml``."""
-    for candidate in (here, *here.parents):
-        if (candidate / CONFIG_FILE).is_file():
-            return candidate
-    return None
+    root = find_root(str(here))
+    return None if root is None else Path(root)
 
 
 @dataclass

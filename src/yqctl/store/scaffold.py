@@ -7,6 +7,7 @@ from typing import Any
 
 from yqctl.core.config import Channel
 from yqctl.errors import YqError
+from yqctl.layout import CASES_DIR, CONFIG_FILE, EVIDENCE_DIR, ORG_FILE
 from yqctl.resources import data_dir
 from yqctl.store import roundtrip, yamlio
 from yqctl.store.ci import ci_file
@@ -20,7 +21,6 @@ from yqctl.store.gitsetup import (
     driver_command,
     register_driver,
 )
-from yqctl.store.repo import CASES_DIR, CONFIG_FILE, EVIDENCE_DIR, ORG_FILE
 from yqctl.store.schema import SCHEMA_FILE, schema_text
 from yqctl.store.transaction import Transaction, writing
 

@@ -1,0 +1,23 @@
+"""Where things are in a case repository, and how to find the repository from a folder in it.
+
+Only ``os``: the console launcher finds the repository with this before it imports anything else
+(:mod:`yqctl.cli.launch`), and :meth:`yqctl.store.repo.Repo.find` finds it the same way.
+"""
+
+import os
+
+CONFIG_FILE = "yq.yaml"  # marks the repository's top
+ORG_FILE = "org.yaml"
+CASES_DIR = "cases"
+EVIDENCE_DIR = "evidence"
+POLICIES_DIR = "policies"
+
+
+def find_root(here: str) -> str | None:
+    """``here`` (an absolute, resolved path) or its nearest parent holding a ``yq.yaml``."""
+    while not os.path.isfile(os.path.join(here, CONFIG_FILE)):
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+    return here

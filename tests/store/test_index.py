@@ -404,6 +404,76 @@ def test_a_file_git_is_told_not_to_check_is_checked_by_its_stat(
     assert texts(index, read) == {"A.yaml": "title: edited A\n", "B.yaml": "title: edited B\n"}
 
 
+def test_a_guess_made_while_git_checks_holds_only_when_every_file_was_as_stored(
+    demo_repo: Path, yq: Runner
+) -> None:
+    from yqctl.store.index import Guess
+    from yqctl.store.repo import Repo
+
+    def guessed() -> Guess:
+        guess = Guess(lambda rows: sorted(row.title for row in rows))
+        entries, _ = Repo(demo_repo).due_entries(guess=guess)
+        assert not guess.held or guess.value == sorted(entry.title for entry in entries)
+        return guess
+
+    guessed()  # the first pass computes and stores the rows
+    assert guessed().held
+    open_case = next(
+        path
+        for path in sorted((demo_repo / "cases").glob("*/YQ-*.yaml"))
+        if "status: closed" not in path.read_text("utf-8")
+    )
+    _old, new = retitle_same_size(open_case)
+    stale = guessed()
+    assert not stale.held and new not in stale.value  # made from the stored rows: discarded
+
+
+def listed_and_closed(root: Path, listing: str) -> tuple[Path, Path]:
+    """A case that ``listing`` (``due``'s output) names, and a closed one."""
+    paths = sorted((root / "cases").glob("*/YQ-*.yaml"))
+    closed = next(p for p in paths if "status: closed" in p.read_text("utf-8"))
+    return next(p for p in paths if p.stem in listing), closed
+
+
+def copy_as_new_case(path: Path) -> None:
+    new_id = path.stem[:-4] + "ZZZZ"
+    text = path.read_text("utf-8").replace(path.stem, new_id)
+    (path.parent / f"{new_id}.yaml").write_text(text, "utf-8")
+
+
+HAND_CHANGES: dict[str, Callable[[Path, Path], object]] = {
+    "listed case retitled": lambda listed, _: retitle_same_size(listed),
+    "closed case retitled": lambda _, closed: retitle_same_size(closed),
+    "listed case deleted": lambda listed, _: listed.unlink(),
+    "new case file": lambda listed, _: copy_as_new_case(listed),
+    "unreadable file": lambda listed, _: (listed.parent / "YQ-BAD.yaml").write_text(": ["),
+    "closed case reopened": lambda _, closed: closed.write_text(
+        closed.read_text("utf-8").replace("status: closed", "status: responding", 1), "utf-8"
+    ),
+}
+
+
+@pytest.mark.parametrize("change", HAND_CHANGES, ids=list(HAND_CHANGES))
+def test_the_table_laid_out_in_advance_is_dropped_after_any_hand_change(
+    change: str, demo_repo: Path, yq: Runner
+) -> None:
+    from yqctl.store.index import Guess
+    from yqctl.store.repo import Repo
+
+    args = ("due", "--repo", str(demo_repo), "--now", NOW)
+    first = yq(*args)
+    held = Guess(lambda rows: rows)
+    Repo(demo_repo).due_entries(guess=held)
+    assert held.held  # nothing changed: the table laid out in advance is the one printed
+    HAND_CHANGES[change](*listed_and_closed(demo_repo, first.out))
+    guess = Guess(lambda rows: rows)
+    Repo(demo_repo).due_entries(guess=guess)
+    assert not guess.held
+    warm = yq(*args)
+    shutil.rmtree(demo_repo / CACHE_DIR)
+    assert warm.out == yq(*args).out  # as read from every file
+
+
 def test_the_due_table_shows_a_hand_edit_made_since_the_last_run(
     demo_repo: Path, yq: Runner
 ) -> None:

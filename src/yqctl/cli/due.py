@@ -1,5 +1,6 @@
 """``yqctl due``: every open deadline of every open case, overdue first."""
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from yqctl.cli.table import Cell
-    from yqctl.core.due import Deadline, DeadlineState, DueItem
+    from yqctl.core.due import Deadline, DeadlineState, DueEntry, DueItem
     from yqctl.store.repo import Repo
 
 HEADERS = ("状态", "到期", "编号", "级别", "涉事单位", "事项", "条款", "标题")
@@ -71,27 +72,30 @@ def due(
     """列出所有未办结案件的处置时限：已超时的在前（按超时长短），然后是即将到期的，再是其余的。"""
     from yqctl.core.due import due_items
     from yqctl.core.durations import parse_span
+    from yqctl.store.index import Guess
 
     store = open_repo(repo)
     moment = resolve_now(now, store)
     span = parse_span(within) if within else None
-    entries, problems = store.due_entries(met=show_all)
+
+    def listing(entries: "list[DueEntry]") -> "tuple[list[DueItem], str | None]":
+        found = due_items(
+            entries, moment, within=span, unit=unit, include_drills=drills, include_met=show_all
+        )
+        return found, None if as_json else _table(found, store)
+
+    # Laid out from the stored rows while git checks the files; taken if they proved unchanged
+    guess = Guess(listing)
+    entries, problems = store.due_entries(met=show_all, guess=guess)
     warn_unreadable(problems)
-    items = due_items(
-        entries,
-        moment,
-        within=span,
-        unit=unit,
-        include_drills=drills,
-        include_met=show_all,
-    )
+    items, text = guess.value if guess.held else listing(entries)
     hidden = _confidential(store) if ics is not None or notify else set()
     if ics is not None:
         _write_calendar(ics, items, moment, hidden, store)
-    if as_json:
+    if text is None:
         emit_json([item.to_json() for item in items])
     else:
-        _print(items, store)
+        sys.stdout.write(text)
     sent = _notify(items, moment, hidden, store, dry_run=dry_run) if notify else True
     overdue = any(item.state and item.state.status.value == "overdue" for item in items)
     if problems or (check and overdue) or not sent:
@@ -143,14 +147,12 @@ def deadline_table(states: "list[DeadlineState]", store: "Repo") -> "Table":
     return table
 
 
-def _print(items: list["DueItem"], store: "Repo") -> None:
-    import sys
-
+def _table(items: list["DueItem"], store: "Repo") -> str:
+    """The listing as printed: a count, the aligned table, the number overdue."""
     from yqctl.cli.table import paint, render, use_color
 
     if not items:
-        sys.stdout.write("没有未完成的处置时限。\n")
-        return
+        return "没有未完成的处置时限。\n"
     zone = store.zone
     color = use_color(sys.stdout)
     rows: list[list[Cell]] = []
@@ -186,11 +188,11 @@ def _print(items: list["DueItem"], store: "Repo") -> None:
                 item.title,
             ]
         )
-    sys.stdout.write(f"处置时限 {len(items)} 项\n")
-    sys.stdout.write(render(HEADERS, rows, color=color))
+    text = f"处置时限 {len(items)} 项\n" + render(HEADERS, rows, color=color)
     overdue = sum(1 for i in items if i.state and i.state.status.value == "overdue")
     if overdue:
-        sys.stdout.write(paint(f"{overdue} 项已超时", "bold red", color=color) + "\n")
+        text += paint(f"{overdue} 项已超时", "bold red", color=color) + "\n"
+    return text
 
 
 def _notify(

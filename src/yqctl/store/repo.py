@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from yqctl.core.reports import CaseFacets
     from yqctl.core.workdays import WorkCalendar
     from yqctl.store import yamlio
-    from yqctl.store.index import CaseIndex, Entry, Read
+    from yqctl.store.index import CaseIndex, Entry, Guess, Read
     from yqctl.store.policies import LoadedPolicy
 
 M = TypeVar("M", bound="BaseModel")
@@ -281,10 +281,12 @@ class Repo:
         fetched = {e.path: e for e in self.index.with_data(lacking, self._read_entry)}
         return [fetched.get(e.path, e) for e in entries]
 
-    def due_entries(self, *, met: bool = False) -> tuple[list[DueEntry], list[Problem]]:
+    def due_entries(
+        self, *, met: bool = False, guess: Guess | None = None
+    ) -> tuple[list[DueEntry], list[Problem]]:
         """What ``yqctl due`` holds against the clock: every unmet deadline of every case (and
         with ``met`` the met ones too), from the index when it was computed under the current
-        policy, else computed now (and remembered)."""
+        policy, else computed now (and remembered). ``guess``: see :class:`store.index.Guess`."""
         from yqctl.core.due import DueEntry
 
         context = self.policy_fingerprint
@@ -292,7 +294,7 @@ class Repo:
         problems: list[Problem] = []
         computed: list[tuple[Entry, list[Any], list[Any]]] = []
         stored = self.index.entries(
-            self._read_entry, context=context, met=met, decode=DueEntry.from_plain
+            self._read_entry, context=context, met=met, decode=DueEntry.from_plain, guess=guess
         )
         for entry in stored:
             problems.extend(entry.problems)

@@ -88,7 +88,9 @@ def test_the_early_check_is_taken_by_the_same_repository_only(tmp_path: Path) ->
     root = changed_repo(tmp_path)
     gitproc.check_early(str(root), "cases")
     try:
-        assert gitproc.dirty_check(root / "cases" / "..", "cases") not in gitproc._early.values()
+        other = gitproc.dirty_check(root / "cases" / "..", "cases")
+        assert other not in gitproc._early.values()
+        other.stop()
         taken = gitproc.dirty_check(root, "cases")  # a Path equal to the string started early
         assert gitproc._early == {}
         assert taken.outputs() == {"dirty": b"cases/B.yaml\0"}
@@ -112,6 +114,14 @@ def test_the_child_holds_no_other_end_of_its_pipe() -> None:
     child = gitproc.Child([sys.executable, "-c", script], dict(os.environ))
     assert child.output().strip() == b"1"  # stdout only
     assert child.returncode == 0
+
+
+def test_a_child_nobody_waited_for_is_reaped_when_dropped(tmp_path: Path) -> None:
+    child = gitproc.Child([sys.executable, "-c", "import time; time.sleep(30)"], dict(os.environ))
+    pid = child._pid
+    del child
+    with pytest.raises(ChildProcessError):  # killed and waited for: nothing left to wait for
+        os.waitpid(pid, os.WNOHANG)
 
 
 @pytest.mark.parametrize(("cores", "one_thread"), [(1, True), (2, True), (4, False)])

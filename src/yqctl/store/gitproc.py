@@ -56,6 +56,7 @@ class Child:
     """A command run with its output on a pipe, its input and errors on the null device."""
 
     _process: subprocess.Popen[bytes] | None = None  # where there is no posix_spawn
+    _pid: int | None = None  # of a child started by posix_spawn
 
     def __init__(self, args: list[str], env: Mapping[str, str]) -> None:
         self.returncode: int | None = None
@@ -97,8 +98,13 @@ class Child:
             return out
         with open(self._reading, "rb") as pipe:
             out = pipe.read()
-        self.returncode = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
+        if self._pid is not None:
+            self.returncode = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
         return out
+
+    def __del__(self) -> None:
+        if self._pid is not None and self.returncode is None:  # never waited for: no zombie
+            self.kill()
 
     def kill(self) -> None:
         if self._process is not None:
@@ -107,8 +113,9 @@ class Child:
             import contextlib
             import signal
 
-            with contextlib.suppress(ProcessLookupError):  # it had ended
-                os.kill(self._pid, signal.SIGKILL)
+            if self._pid is not None:
+                with contextlib.suppress(ProcessLookupError):  # it had ended
+                    os.kill(self._pid, signal.SIGKILL)
         self.output()  # reaps it
 
 

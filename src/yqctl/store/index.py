@@ -339,7 +339,7 @@ class CaseIndex:
             (
                 path,
                 key,
-                [decode(row) for row in (json.loads(due or "[]") + json.loads(more or "[]"))],
+                [decode(row) for row in _json_rows(due) + _json_rows(more)],
             )
             for path, key, due, more in self._query(sql, (context,))
         ]
@@ -666,6 +666,10 @@ def _lstat_key(path: Path | None) -> StatKey | None:
 def _racy(key: StatKey, started_ns: int) -> bool:
     _size, mtime_ns, ctime_ns, _inode = key.split(":")
     return max(int(mtime_ns), int(ctime_ns)) >= started_ns - RACY_NS
+
+
+def _json_rows(text: str | None) -> list[Any]:
+    return json.loads(text) if text else []  # NULL: none (most cases have no met rows asked for)
 
 
 def _json_or_null(rows: list[Any]) -> str | None:

@@ -31,6 +31,7 @@ BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
 NOW = "2026-11-24T12:00:00+08:00"  # generate.NOW: the generated repositories end here
 SLOW_SECONDS = 10.0  # a command whose warm-up takes longer gets at most --slow-runs timed runs
+IN_TURN = "yqctl due (warm), sizes in turn"  # the figure the scaling target compares
 T2_SCRIPT = """\
 import os, sys, yaml
 count = 0
@@ -51,7 +52,9 @@ class Bench:
     name: str
     argv: list[str]
     size: int | None  # None: does not depend on the repository
-    floor: str | None = None  # the floor it is compared with: "T1", "T2" or None (a floor itself)
+    # what it is compared with: floor "T1" or "T2", "smaller" (the same command on the next smaller
+    # size), or None (a floor itself)
+    floor: str | None = None
     cold: bool = False  # remove the repository's .yqctl/ cache before every run
     times: list[float] = field(default_factory=list)
     exit: int | None = None
@@ -133,6 +136,28 @@ def measure(bench: Bench, repo: Path | None, options: Options) -> Bench:
     shown = f"{bench.min:.3f} s" if bench.times else bench.note
     print(f"  {bench.name} [{bench.size or '—'}]: {shown} ({len(bench.times)} 次)", file=sys.stderr)
     return bench
+
+
+def measure_in_turn(benches: list[Bench], options: Options) -> list[Bench]:
+    """The same command on each size, timed in turn (A, B, A, B, …) after a warm-up of each:
+    this machine drifts by up to ±30 % from one minute to the next, and timed minutes apart
+    (T2 at 100 000 cases alone takes 70 s) two sizes would be compared across that drift."""
+    for bench in benches:
+        if run_once(bench, bench_repo(bench), options) is None:
+            return benches
+    for _ in range(options.runs):
+        for bench in benches:
+            elapsed = run_once(bench, bench_repo(bench), options)
+            if elapsed is not None:
+                bench.times.append(elapsed)
+    for bench in benches:
+        shown = f"{bench.min:.3f} s" if bench.times else bench.note
+        print(f"  {bench.name} [{bench.size}]: {shown} ({len(bench.times)} 次)", file=sys.stderr)
+    return benches
+
+
+def bench_repo(bench: Bench) -> Path:
+    return Path(bench.argv[bench.argv.index("--repo") + 1])
 
 
 # --- repositories ------------------------------------------------------------------------------
@@ -240,6 +265,9 @@ def wanted(bench: Bench, only: list[str]) -> bool:
 def floor_of(bench: Bench, results: list[Bench]) -> Bench | None:
     if bench.floor is None:
         return None
+    if bench.floor == "smaller":
+        smaller = [b for b in results if b.name == bench.name and (b.size or 0) < (bench.size or 0)]
+        return max(smaller, key=lambda b: b.size or 0, default=None)
     prefix = f"{bench.floor}:"
     for other in results:
         if other.name.startswith(prefix) and (bench.floor == "T1" or other.size == bench.size):
@@ -253,6 +281,8 @@ def ratio(bench: Bench, results: list[Bench]) -> str:
         return "(floor)"
     if floor is None or not floor.min or bench.min is None:
         return "—"
+    if bench.floor == "smaller":
+        return f"{bench.min / floor.min:.2f}× the {floor.size} figure"
     return f"{bench.min / floor.min:.2f}× {bench.floor}"
 
 
@@ -325,10 +355,16 @@ def main(argv: list[str] | None = None) -> None:
     options = Options(args.runs, args.slow_runs, args.timeout, bench_env())
     commands = available_commands(options)
     results = [measure(bench, None, options) for bench in floor_benches() if wanted(bench, only)]
+    in_turn = []
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         repo = ensure_repo(size, args.seed, args.keep.resolve())
         benches = [b for b in size_benches(size, repo, commands) if wanted(b, only)]
         results += [measure(bench, repo, options) for bench in benches]
+        if "due" in commands:
+            argv = [*yqctl_command(), "due", "--repo", str(repo)]
+            in_turn.append(Bench(IN_TURN, argv, size, floor="smaller"))
+    if len(in_turn) > 1 and wanted(in_turn[0], only):
+        results += measure_in_turn(in_turn, options)
     sys.stderr.flush()
     print(table(results), flush=True)
     write_json(results, OUT / "results.json")

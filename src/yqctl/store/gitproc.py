@@ -3,9 +3,9 @@ started with nothing but ``os``.
 
 At 100,000 cases ``git diff-files`` makes one lstat call per file, ~0.17 s of CPU. The console
 launcher starts it in its first milliseconds (:mod:`yqctl.cli.launch`, before typer is imported),
-so this module imports no more than ``os``: ``subprocess`` alone costs ~12 ms of
-start-up, which the check would spend waiting. The case index later takes the running check for
-the same repository (:func:`dirty_check`) and reads its answer (:mod:`yqctl.store.gitview`).
+so this module imports no more than ``os``: ``subprocess`` alone costs ~12 ms of start-up, which
+the check would spend waiting. The case index later takes the running check for the same
+repository (:func:`dirty_check`) and reads its answer (:mod:`yqctl.store.gitview`).
 
 Nothing here writes to the repository (``--no-optional-locks``): ``yqctl due`` from cron must not
 fight a person's ``git commit`` for ``index.lock``.

@@ -133,31 +133,31 @@ def measure(bench: Bench, repo: Path | None, options: Options) -> Bench:
         if elapsed is None:
             break
         bench.times.append(elapsed)
-    shown = f"{bench.min:.3f} s" if bench.times else bench.note
-    print(f"  {bench.name} [{bench.size or '—'}]: {shown} ({len(bench.times)} 次)", file=sys.stderr)
+    report(bench)
     return bench
 
 
-def measure_in_turn(benches: list[Bench], options: Options) -> list[Bench]:
-    """The same command on each size, timed in turn (A, B, A, B, …) after a warm-up of each:
-    this machine drifts by up to ±30 % from one minute to the next, and timed minutes apart
-    (T2 at 100 000 cases alone takes 70 s) two sizes would be compared across that drift."""
-    for bench in benches:
-        if run_once(bench, bench_repo(bench), options) is None:
-            return benches
+def report(bench: Bench) -> None:
+    shown = f"{bench.min:.3f} s" if bench.times else bench.note
+    print(f"  {bench.name} [{bench.size or '—'}]: {shown} ({len(bench.times)} 次)", file=sys.stderr)
+
+
+def measure_in_turn(pairs: list[tuple[Bench, Path]], options: Options) -> list[Bench]:
+    """The same command on each size (with its repository), timed in turn (A, B, A, B, …) after
+    a warm-up of each: this machine drifts by up to ±30 % from one minute to the next, and timed
+    minutes apart (T2 at 100 000 cases alone takes 70 s) two sizes would be compared across that
+    drift."""
+    benches = [bench for bench, _ in pairs]
+    if any(run_once(bench, repo, options) is None for bench, repo in pairs):
+        return benches
     for _ in range(options.runs):
-        for bench in benches:
-            elapsed = run_once(bench, bench_repo(bench), options)
+        for bench, repo in pairs:
+            elapsed = run_once(bench, repo, options)
             if elapsed is not None:
                 bench.times.append(elapsed)
     for bench in benches:
-        shown = f"{bench.min:.3f} s" if bench.times else bench.note
-        print(f"  {bench.name} [{bench.size}]: {shown} ({len(bench.times)} 次)", file=sys.stderr)
+        report(bench)
     return benches
-
-
-def bench_repo(bench: Bench) -> Path:
-    return Path(bench.argv[bench.argv.index("--repo") + 1])
 
 
 # --- repositories ------------------------------------------------------------------------------
@@ -355,15 +355,15 @@ def main(argv: list[str] | None = None) -> None:
     options = Options(args.runs, args.slow_runs, args.timeout, bench_env())
     commands = available_commands(options)
     results = [measure(bench, None, options) for bench in floor_benches() if wanted(bench, only)]
-    in_turn = []
+    in_turn: list[tuple[Bench, Path]] = []
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         repo = ensure_repo(size, args.seed, args.keep.resolve())
         benches = [b for b in size_benches(size, repo, commands) if wanted(b, only)]
         results += [measure(bench, repo, options) for bench in benches]
         if "due" in commands:
             argv = [*yqctl_command(), "due", "--repo", str(repo)]
-            in_turn.append(Bench(IN_TURN, argv, size, floor="smaller"))
-    if len(in_turn) > 1 and wanted(in_turn[0], only):
+            in_turn.append((Bench(IN_TURN, argv, size, floor="smaller"), repo))
+    if len(in_turn) > 1 and wanted(in_turn[0][0], only):
         results += measure_in_turn(in_turn, options)
     sys.stderr.flush()
     print(table(results), flush=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git
+from tests.store.test_index import committed_cases
 from yqctl.store import gitproc
 
 pytestmark = pytest.mark.usefixtures("git_available")
@@ -19,13 +20,7 @@ pytestmark = pytest.mark.usefixtures("git_available")
 
 def changed_repo(root: Path) -> Path:
     """A repository with two committed cases, one of them edited since."""
-    folder = root / "cases"
-    folder.mkdir(parents=True)
-    for name in ("A.yaml", "B.yaml"):
-        (folder / name).write_text(f"title: {name}\n", "utf-8")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "cases")
+    folder = committed_cases(root, "A.yaml", "B.yaml")
     (folder / "B.yaml").write_text("title: edited\n", "utf-8")
     return root
 
@@ -43,8 +38,8 @@ def test_the_dirty_check_names_the_edited_file_as_git_does(tmp_path: Path, spawn
     root = changed_repo(tmp_path)
     out = gitproc.dirty_check(root, "cases").outputs()
     assert out is not None
-    assert out["dirty"] == b"cases/B.yaml\0"
-    assert git(root, "diff-files", "--name-only") == "cases/B.yaml\n"
+    assert out["dirty"] == b"cases/2026/B.yaml\0"
+    assert git(root, "diff-files", "--name-only") == "cases/2026/B.yaml\n"
 
 
 def test_large_output_arrives_whole(tmp_path: Path, spawn: bool) -> None:
@@ -56,7 +51,7 @@ def test_large_output_arrives_whole(tmp_path: Path, spawn: bool) -> None:
     out = gitproc.Running(root, {"staged": gitproc.staged_args("cases")}).outputs()
     assert out is not None
     listed = [record.split(b"\t")[1].decode() for record in out["staged"].split(b"\0") if record]
-    assert listed == sorted([*many, "cases/A.yaml", "cases/B.yaml"])
+    assert listed == sorted([*many, "cases/2026/A.yaml", "cases/2026/B.yaml"])
 
 
 def test_a_failed_command_gives_no_answer(tmp_path: Path, spawn: bool) -> None:
@@ -93,7 +88,7 @@ def test_the_early_check_is_taken_by_the_same_repository_only(tmp_path: Path) ->
         other.stop()
         taken = gitproc.dirty_check(root, "cases")  # a Path equal to the string started early
         assert gitproc._early == {}
-        assert taken.outputs() == {"dirty": b"cases/B.yaml\0"}
+        assert taken.outputs() == {"dirty": b"cases/2026/B.yaml\0"}
     finally:
         gitproc.stop_early()
 
@@ -140,4 +135,4 @@ def test_the_options_are_ones_git_accepts(tmp_path: Path, monkeypatch: pytest.Mo
     root = changed_repo(tmp_path)
     command = gitproc.git_command(str(root), gitproc.dirty_args("cases"))
     done = subprocess.run(command, capture_output=True, check=True)
-    assert done.stdout == b"cases/B.yaml\0"
+    assert done.stdout == b"cases/2026/B.yaml\0"

@@ -11,6 +11,8 @@ ORG_FILE = "org.yaml"
 CASES_DIR = "cases"
 EVIDENCE_DIR = "evidence"
 POLICIES_DIR = "policies"
+TEMPLATES_DIR = "templates"  # the repository's own forms and reports, over the built-in ones
+LOCAL_DIR = ".yqctl"  # this clone's own files (lock, cache, journal), never committed
 
 
 def find_root(here: str) -> str | None:

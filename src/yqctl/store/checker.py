@@ -6,7 +6,9 @@ Problems make the check fail; warnings (placeholders still to fill in) do not.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,14 +23,23 @@ from yqctl.core.policy import Policy
 from yqctl.core.timeline import FUTURE_TOLERANCE
 from yqctl.core.workdays import CalendarFile
 from yqctl.errors import Problem, YqError
-from yqctl.layout import CASES_DIR, CONFIG_FILE, ORG_FILE
+from yqctl.layout import (
+    CASES_DIR,
+    CONFIG_FILE,
+    EVIDENCE_DIR,
+    LOCAL_DIR,
+    ORG_FILE,
+    POLICIES_DIR,
+    TEMPLATES_DIR,
+)
 from yqctl.store import yamlio
-from yqctl.store.files import STALE_TEMP_SECONDS, inside, is_temp_name
+from yqctl.store.files import STALE_TEMP_SECONDS, inside, is_temp_name, link_message
 from yqctl.store.repo import LoadedCase, Repo, unit_problem
 from yqctl.store.validate import validate
 from yqctl.textutil import shortened
 
 PLACEHOLDER = "待填写"
+LINKLESS_DIRS = (CASES_DIR, EVIDENCE_DIR, TEMPLATES_DIR, POLICIES_DIR, LOCAL_DIR)
 EVIDENCE_MAX_BYTES = 200 * 1024 * 1024
 
 
@@ -68,12 +79,38 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
         if policy is not None:
             _check_level(item, policy, report)
     report.files += len(case_files)
+    report.problems.extend(p for p in _symlinks(repo.root) if p.path not in case_files)
     if policy is not None and org is not None:
         _check_templates(repo, report)
     report.warnings.extend(_leftover_warnings(repo, time.time()))
     report.warnings.extend(_schema_warnings(repo))
     report.problems.sort()
     return report
+
+
+def _symlinks(root: Path) -> Iterator[Problem]:
+    """Every symlink in the folders whose files yqctl reads or writes: a shared repository may
+    carry one that leads out of it (yqctl never follows them; this names them)."""
+    for folder in LINKLESS_DIRS:
+        path = root / folder
+        if path.is_symlink():
+            yield Problem(folder, 0, 0, link_message(folder, path))
+        elif path.is_dir():
+            for link in _links_under(path):
+                shown = link.relative_to(root).as_posix()
+                yield Problem(shown, 0, 0, link_message(shown, link))
+
+
+def _links_under(folder: Path) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            yield Path(entry.path)
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _links_under(Path(entry.path))
 
 
 def _schema_warnings(repo: Repo) -> list[Problem]:
@@ -189,7 +226,6 @@ def _check_import_units(repo: Repo, org: Org, report: Report) -> None:
 
 def _check_policies(repo: Repo, report: Report) -> Policy | None:
     """Every file in ``policies/`` by its kind, then the policy that yq.yaml names."""
-    from yqctl.layout import POLICIES_DIR
     from yqctl.store.policies import CALENDAR_NAME, TYPES_NAME, PolicyNotFound, load_policy
 
     name = _configured_policy(repo)  # None: yq.yaml itself is broken, reported above

@@ -1,18 +1,109 @@
-"""Atomic file writes and paths that never leave the repository."""
+"""Atomic file writes and paths that never leave the repository.
+
+A shared repository is untrusted: a file one clone commits (a symlink, say) reaches every other
+clone. yqctl's own local folder ``.yqctl/`` (lock, cache, journal) is therefore opened without
+following links: a committed ``.yqctl/lock -> ~/.bashrc`` must not get the lock holder's name
+written over the link's target.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import IO, Any
 
 from yqctl.errors import YqError
+from yqctl.layout import LOCAL_DIR
 
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 60
+
+
+class LinkRefused(YqError):
+    """A path yqctl would open is a symbolic link, which it never follows in a repository."""
+
+
+def link_message(shown: str, path: Path) -> str:
+    try:
+        target = f"（指向 {os.readlink(path)}）"
+    except OSError:
+        target = ""
+    return (
+        f"{shown} 是符号链接{target}：仓库中的符号链接可能指向仓库之外，yqctl 一概不跟随。"
+        f"请删除它（若已提交：git rm {shown} 并提交），换成真实的文件或目录"
+    )
+
+
+def local_dir(root: Path, relative: str) -> Path:
+    """``root/relative`` as a real directory (each missing part made), never through a link.
+
+    For yqctl's own folders (``.yqctl/cache``…): raises ``LinkRefused`` if any part of
+    ``relative`` is a symlink or not a directory."""
+    folder = root
+    shown = ""
+    for part in relative.split("/"):
+        folder = folder / part
+        shown = f"{shown}/{part}" if shown else part
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            with contextlib.suppress(FileExistsError):  # another yqctl made it meanwhile
+                os.mkdir(folder)
+            st = os.lstat(folder)
+        if stat.S_ISLNK(st.st_mode):
+            raise LinkRefused(link_message(shown, folder))
+        if not stat.S_ISDIR(st.st_mode):
+            raise LinkRefused(f"{shown} 应是 yqctl 的本地目录，却是一个文件：请删除它后重试")
+    return folder
+
+
+def private_dir(root: Path, sub: str = "") -> Path:
+    """``.yqctl/`` (or a folder in it), a real directory with a ``.gitignore`` of ``*``, so that
+    the lock, the cache and the journal never show up in ``git status``."""
+    folder = local_dir(root, LOCAL_DIR)
+    ignore = folder / ".gitignore"
+    if not os.path.lexists(ignore):
+        # O_EXCL: two first writers at once must not truncate each other's file
+        with contextlib.suppress(FileExistsError):
+            fd = open_local(ignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write("# yqctl 的本地文件（锁、缓存、日志），可随时删除；不进入 git\n*\n")
+    return local_dir(root, f"{LOCAL_DIR}/{sub}") if sub else folder
+
+
+def open_local(path: Path, flags: int, mode: int = 0o644) -> int:
+    """``os.open`` that refuses a symlink at ``path`` itself (``O_NOFOLLOW``; on systems without
+    it, an ``lstat`` first). Its folder must come from ``local_dir``."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if not nofollow and os.path.islink(path):
+        raise LinkRefused(link_message(path.name, path))
+    try:
+        return os.open(path, flags | nofollow | getattr(os, "O_CLOEXEC", 0), mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or (os.path.islink(path) and exc.errno == errno.EEXIST):
+            raise LinkRefused(link_message(path.name, path)) from None
+        raise
+
+
+def read_local(path: Path, limit: int = 1 << 20) -> bytes | None:
+    """The bytes of one of yqctl's own small files (not following a link); None if it is
+    missing, a link, or unreadable: such files are only ever hints (the lock holder's name,
+    what was announced)."""
+    try:
+        fd = open_local(path, os.O_RDONLY)
+    except (OSError, LinkRefused):
+        return None
+    try:
+        return os.read(fd, limit)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:

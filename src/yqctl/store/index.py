@@ -24,14 +24,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from yqctl.errors import Problem
+from yqctl.layout import LOCAL_DIR
+from yqctl.store.files import LinkRefused, private_dir
 from yqctl.store.gitproc import Running, dirty_check, staged_args
 from yqctl.store.gitview import Staged, index_file, paths
 from yqctl.store.parallel import map_shared
 
-CACHE_DIR = ".yqctl/cache"
+CACHE_DIR = f"{LOCAL_DIR}/cache"
 DB_NAME = "cases.sqlite"
 FORMAT = "6"  # bump when the table layout or the meaning of a column changes
 RACY_NS = 2_000_000_000  # file times this close to the read are not trusted (FAT has 2-s times)
+_DB_SUFFIXES = ("", "-wal", "-shm", "-journal")  # the database and SQLite's files beside it
 BUSY_MS = 2000  # wait this long for another yqctl writing the cache, then go on without it
 
 # "size:mtime_ns:ctime_ns:inode", one string so a whole table compares at C speed; or, for a file
@@ -288,7 +291,8 @@ class CaseIndex:
         staged_now = Staged(listed["staged"])
         checked = staged_now.oids()
         named = {p for p in paths(changed["dirty"]) if is_case_path(p)}
-        others = named.union(p for p in files if p not in checked)  # git can't vouch for these
+        # git can't vouch for these (nor for a symlink: git lists the link, not a case)
+        others = named.union(p for p in files if p not in checked or not is_case_path(p))
         tree.listing = staged_now.fingerprint()
         meta = [(TREE, tree.dump() if tree.trusted(started_ns) else "")]
         if self.recall(LISTING) == tree.listing:  # the staged files are as at the last full pass
@@ -451,6 +455,8 @@ class CaseIndex:
             return self._db
         try:
             self._db = self._open()
+        except LinkRefused:
+            return None  # a committed symlink in .yqctl: no cache (`check` names the link)
         except (sqlite3.Error, OSError):
             self._discard()
             try:
@@ -461,6 +467,9 @@ class CaseIndex:
 
     def _open(self) -> sqlite3.Connection:
         ensure_cache_dir(self.root)
+        for suffix in _DB_SUFFIXES:  # sqlite would follow a link to any file of the user's
+            if os.path.islink(f"{self.path}{suffix}"):
+                raise LinkRefused(f"{CACHE_DIR}/{DB_NAME}{suffix} 是符号链接")
         db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
         try:
             db.execute("PRAGMA journal_mode = WAL")
@@ -483,7 +492,7 @@ class CaseIndex:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in _DB_SUFFIXES:
             with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
 
@@ -587,14 +596,8 @@ class Disk:
 
 
 def ensure_cache_dir(root: Path) -> Path:
-    """``.yqctl/cache/`` with a ``.gitignore`` in ``.yqctl/`` so git never sees what is there."""
-    folder = root / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder.parent / ".gitignore"
-    if not ignore.exists():
-        with contextlib.suppress(OSError):
-            ignore.write_text("# yqctl 的本地缓存和锁，可随时删除；不进入 git\n*\n", "utf-8")
-    return folder
+    """``.yqctl/cache/``, a real directory (``LinkRefused`` if a link is in the way)."""
+    return private_dir(root, CACHE_DIR.removeprefix(f"{LOCAL_DIR}/"))
 
 
 def scan(root: Path, cases_dir: str) -> list[tuple[str, StatKey]]:
@@ -632,9 +635,16 @@ def case_files(
 ) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every ``<cases_dir>/**/*.yaml`` (hidden and temporary files skipped), unsorted, by its
     path relative to ``root``; with each folder's stat key (taken before listing it) put in
-    ``folders`` when given."""
+    ``folders`` when given.
+
+    A symlink is never followed: each one (to a folder, to a case, the cases folder itself) is
+    listed as it is, whatever its name, so that every reader names it as a problem instead of
+    silently leaving out the cases a linked folder would hold."""
     base = root / cases_dir
-    if base.is_dir():
+    if base.is_symlink():
+        with os.scandir(root) as entries:
+            yield from ((cases_dir, e) for e in entries if e.name == cases_dir)
+    elif base.is_dir():
         yield from _walk_cases(str(base), cases_dir, folders)
 
 
@@ -648,7 +658,9 @@ def _walk_cases(
             name = entry.name
             if name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_symlink():
+                yield f"{relative}/{name}", entry
+            elif entry.is_dir(follow_symlinks=False):
                 yield from _walk_cases(entry.path, f"{relative}/{name}", folders)
             elif name.endswith((".yaml", ".yml")):
                 yield f"{relative}/{name}", entry

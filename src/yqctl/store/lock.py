@@ -34,8 +34,10 @@ from datetime import datetime
 from pathlib import Path
 
 from yqctl.errors import YqError
+from yqctl.layout import LOCAL_DIR
+from yqctl.store.files import open_local, private_dir, read_local
 
-LOCK_DIR = ".yqctl"
+LOCK_DIR = LOCAL_DIR
 LOCK_FILE = "lock"
 TIMEOUT_ENV = "YQCTL_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
@@ -91,7 +93,7 @@ def repo_lock(root: Path, command: str, *, timeout: float | None = None) -> Iter
         return
     path = _prepare(root)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_local(path, os.O_RDWR | os.O_CREAT)  # a committed symlink is refused
     except OSError as exc:
         raise YqError(f"无法打开仓库锁文件 {path}：{exc.strerror or exc}") from exc
     try:
@@ -109,23 +111,12 @@ def repo_lock(root: Path, command: str, *, timeout: float | None = None) -> Iter
 
 
 def _prepare(root: Path) -> Path:
-    """``.yqctl/`` with a ``.gitignore`` of ``*``: the lock never shows up in ``git status``."""
-    folder = root / LOCK_DIR
+    """``.yqctl/``, opened without following links: a shared repository may carry a committed
+    ``.yqctl/lock`` that is a symlink to any file of the user's."""
     try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            # O_EXCL: two first writers at once must not truncate each other's file
-            try:
-                fd = os.open(ignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write("# yqctl 的本地文件（锁、缓存），不进入 git\n*\n")
+        return private_dir(root) / LOCK_FILE
     except OSError as exc:
-        raise YqError(f"无法创建 {folder}：{exc.strerror or exc}") from exc
-    return folder / LOCK_FILE
+        raise YqError(f"无法创建 {root / LOCK_DIR}：{exc.strerror or exc}") from exc
 
 
 def _timeout(explicit: float | None) -> float:
@@ -188,7 +179,7 @@ def _busy_message(path: Path, command: str, timeout: float) -> str:
 def _read_holder(path: Path) -> str:
     """The holder as people read it; it may be between taking the lock and writing its name."""
     try:
-        data = json.loads(path.read_bytes()[:4096].decode("utf-8"))
+        data = json.loads((read_local(path, 4096) or b"").decode("utf-8"))
         return (
             f"进程 {int(data['pid'])}，主机 {data['host']}，命令 {data['command']}，"
             f"开始于 {data['since']}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from yqctl.core.config import CHANNEL_SCHEMES, Channel
 from yqctl.core.notify import Message
 from yqctl.errors import YqError
-from yqctl.store.files import atomic_write
+from yqctl.store.files import atomic_write, read_local
 from yqctl.store.index import CACHE_DIR, ensure_cache_dir
 from yqctl.textutil import first_line
 
@@ -81,7 +81,9 @@ def send(message: Message, to: list[Target]) -> list[Delivery]:
 
 def load_announced(root: Path) -> dict[str, str]:
     with contextlib.suppress(OSError, ValueError):
-        data = json.loads((root / CACHE_DIR / ANNOUNCED_FILE).read_text("utf-8"))
+        data = json.loads(
+            (read_local(root / CACHE_DIR / ANNOUNCED_FILE, 64 << 20) or b"{}").decode()
+        )
         if isinstance(data, dict):
             return {str(k): str(v) for k, v in data.items()}
     return {}

@@ -174,7 +174,12 @@ class Repo:
 
         relative = self.relative(path)
         if path.is_symlink():
-            problem = Problem(relative, 0, 0, "案件文件不能是符号链接")
+            what = "案件目录" if path.is_dir() else "案件文件"
+            message = (
+                f"{what}不能是符号链接（它可能指向仓库之外，yqctl 一概不跟随）："
+                "请删除它，把案件文件本身放进仓库"
+            )
+            problem = Problem(relative, 0, 0, message)
             raise YqError(str(problem), [problem])
         raw = yamlio.read_bytes(path, relative)
         doc = yamlio.parse(yamlio.decode(raw, relative), relative)

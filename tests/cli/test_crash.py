@@ -12,6 +12,11 @@ that the test computes ahead, unkilled, in a scratch copy of the repository.
   ``.git/index.lock`` (or a ref lock) makes the next act fail with the advice to delete it,
   changing nothing, and after following the advice the next act commits everything.
 
+After every kill the next command (a reader: ``yqctl list``) settles what the killed one left in
+its journal: a write that landed but was never finished (not committed, or with ``--no-commit``
+not handed over) is undone, so the case is then exactly the version before it, or — if the kill
+came after the end — after it; and with git, the case on disk is always the committed one.
+
 Two repositories are worked on at once (two threads, each driving its own processes), so that a
 two-core machine runs the test in about half a minute. The counts are printed (``pytest -s``).
 """
@@ -116,6 +121,11 @@ class Chain:
         return current + 1
 
 
+def journals(repo: Path) -> list[str]:
+    folder = repo / ".yqctl" / "journal"
+    return os.listdir(folder) if folder.is_dir() else []
+
+
 def temps(folder: Path) -> set[str]:
     return {name for name in os.listdir(folder) if is_temp_name(name)}
 
@@ -167,14 +177,18 @@ class Stream:
             leftovers = temps(path.parent)
             delay = self.rng.uniform(0, typical)
             result = self.driver.run(act_args(case_id, self.repo, "--no-commit"), delay)
-            now = chain.index(path.read_bytes(), version)
+            landed = chain.index(path.read_bytes(), version)
             if not result["killed"]:
-                assert result["status"] == 0 and now == version + 1, result
+                assert result["status"] == 0 and landed == version + 1, result
                 self.counts["finished before the kill"] += 1
-            self.counts["writes completed"] += now - version
-            completed_lately += now - version
             self.counts["killed holding a temp file"] += bool(temps(path.parent) - leftovers)
             self.counts["killed holding the lock"] += lock.stat().st_size > 0  # holder's name
+            self.settle()
+            now = chain.index(path.read_bytes(), version)
+            assert now in (landed, version), "the next command made a version of its own"
+            self.counts["landed, undone by the next command"] += landed - now
+            self.counts["writes completed"] += now - version
+            completed_lately += now - version
             version = now
             if version == RESET_AFTER:
                 put(path, chain[0])
@@ -204,12 +218,14 @@ class Stream:
             time.sleep(self.rng.uniform(0, max(runtimes)))
             os.killpg(process.pid, signal.SIGKILL)  # yqctl and the git it runs
             process.wait()
+            landed = chain.index(path.read_bytes(), version)
+            self.settle()
             now = chain.index(path.read_bytes(), version)
             self.counts["cli writes completed"] += now - version
+            self.counts["cli landed, undone by the next command"] += landed - now
             version = now
             committed = git(self.repo, "cat-file", "blob", f"HEAD:{relative}").encode()
-            assert committed in chain.versions[: version + 1]  # HEAD is never torn either
-            self.counts["cli written, not committed"] += committed != chain[version]
+            assert committed == chain[version]  # never written but left uncommitted
             self.counts["stale git locks"] += self._stale_git_locks(case_id, path)
         done = yqctl(*act_args(case_id, self.repo))  # the next command commits everything
         assert done.returncode == 0, done.stderr
@@ -229,7 +245,14 @@ class Stream:
         assert path.read_bytes() == before
         for lock in stale:  # as the message says
             lock.unlink()
+        self.settle()
+        assert not journals(self.repo)
         return 1
+
+    def settle(self) -> None:
+        """The next command, a reader, settles the killed one's journal (if the lock is free)."""
+        result = self.driver.run(["list", "--repo", str(self.repo)], None)
+        assert result["status"] == 0, result
 
 
 def test_sigkill_at_random_moments_never_leaves_a_half_written_case(

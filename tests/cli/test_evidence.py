@@ -157,15 +157,21 @@ def test_verify_finds_a_tampered_and_a_missing_file(
     assert "sha256 不符" in check.out + check.err
 
 
-def test_a_copy_left_on_disk_but_never_committed_is_recorded_and_committed(
+def test_a_copy_left_on_disk_but_never_committed_is_not_committed_under_the_command(
     yq: Runner, repo: Path, case_id: str, files: list[Path]
 ) -> None:
     folder = repo / "evidence" / case_id
     folder.mkdir(parents=True)
-    (folder / "热搜截图.png").write_bytes(SHOT)  # copied by hand, never committed
+    copy = folder / "热搜截图.png"
+    copy.write_bytes(SHOT)  # copied by hand, never committed: not this command's file
+    refused = yq("evidence", "add", case_id, str(files[0]), "--repo", str(repo), "--now", NOW)
+    assert refused.code == 1
+    assert f"evidence/{case_id}/热搜截图.png（是 git 中没有的新文件）" in refused.err
+    assert copy.read_bytes() == SHOT and not case_data(repo, case_id).get("evidence")
+    copy.unlink()  # as the message says: or commit it under one's own name
     out = run(yq, repo, "evidence", "add", case_id, str(files[0]))
     assert out["added"] == [f"evidence/{case_id}/热搜截图.png"]
-    assert git(repo, "status", "--porcelain") == ""  # the file went into the commit
+    assert git(repo, "status", "--porcelain") == ""
     assert "热搜截图.png" in last_commit_message(repo)
 
 

@@ -52,7 +52,7 @@ def test_leftover_temp_files_are_not_cases_are_reported_when_stale_and_cleaned_b
     assert git(repo, "status", "--porcelain") == ""
 
 
-def test_case_written_but_not_committed_is_named_by_check_and_committed_by_the_next_write(
+def test_case_written_but_not_committed_is_named_by_check_and_kept_out_of_the_next_commit(
     repo: Path, yq: Runner, new_case: Callable[..., str]
 ) -> None:
     args = ("--repo", str(repo), "--now", NOW)
@@ -65,15 +65,18 @@ def test_case_written_but_not_committed_is_named_by_check_and_committed_by_the_n
     assert "有未提交到 git 的修改" in named[f"cases/2026/{case_id}.yaml"]
     assert "新案件文件尚未提交" in named[f"cases/2026/{fresh_id}.yaml"]
     assert report["problems"] == []
-    # the next command works on the written version and commits it along with its own change
-    assert yq("act", case_id, "reply", "--text", "再写并提交", *args).code == 0
+    # the next committing command would sweep the written version into its own commit: refused
     relative = f"cases/2026/{case_id}.yaml"
+    written = (repo / relative).read_bytes()
+    refused = yq("act", case_id, "reply", "--text", "再写并提交", *args)
+    assert refused.code == 1 and f"git diff HEAD -- {relative}" in refused.err
+    assert (repo / relative).read_bytes() == written  # nothing lost, nothing added
+    # once the person who wrote it commits it, the command goes ahead
+    git(repo, "commit", "-qm", "先写的处置记录", "--", relative)
+    assert yq("act", case_id, "reply", "--text", "再写并提交", *args).code == 0
     committed = git(repo, "show", f"HEAD:{relative}")
-    assert "先写未提交" in committed and "再写并提交" in committed  # nothing lost
+    assert "先写未提交" in committed and "再写并提交" in committed
     assert git(repo, "status", "--porcelain", "--", relative) == ""
-    history = yq("history", case_id, "--repo", str(repo), "--json").json()
-    added = [c["new"]["action"] for c in history[-1]["changes"] if c["kind"] == "added"]
-    assert added == ["statement", "reply"]
 
 
 def test_check_names_uncommitted_cases_in_a_repository_below_the_git_top_level(

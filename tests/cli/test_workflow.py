@@ -198,6 +198,7 @@ def test_closed_case_refuses_actions_but_takes_notes(
     path = case_file(repo, case_id)
     text = path.read_text(encoding="utf-8").replace("status: open", "status: closed")
     path.write_text(text, encoding="utf-8")
+    git(repo, "commit", "-qam", "手工办结")
     before = path.read_bytes()
     refused = yq("act", case_id, "statement", "--repo", str(repo), "--now", NOW)
     assert refused.code == 1 and "已办结" in refused.err

@@ -45,14 +45,21 @@ ByOpt = Annotated[
 def open_repo(repo: Path | None, *, commit: bool = False) -> Repo:
     """The repository; ``commit=True`` (a command that will commit) also requires git up front,
     so that nothing is written that could not then be committed."""
+    from yqctl.store import journal
     from yqctl.store.repo import Repo
 
     found = Repo.find(repo)
+    journal.listener = _say_recovered
+    journal.recover_if_any(found.root)  # what a killed command left half-done
     if commit:
         from yqctl.store.git import Git
 
         Git(found.root).require_repo()
     return found
+
+
+def _say_recovered(notice: str) -> None:
+    console(stderr=True).print(notice, style="yellow", markup=False)
 
 
 def resolve_now(now: str | None, repo: Repo) -> datetime:

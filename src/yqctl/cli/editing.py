@@ -62,7 +62,7 @@ def commit_write(
     it back if anything fails). ``write`` is given ``track`` for any other file it writes."""
     from yqctl.store.transaction import writing
 
-    with writing(store.root, f"{verb} {case_id}") as transaction:
+    with writing(store.root, f"{verb} {case_id}", foreign_ok=no_commit) as transaction:
         transaction.track(store.relative(store.case_path(case_id)))
         loaded = write(transaction.track)
         if not no_commit:

@@ -62,7 +62,7 @@ def grade(
         loaded, result = _assess(store, case_id, level, reason)
     else:
         # locked from reading the case to committing it: a concurrent act cannot lose its entry
-        with writing(store.root, f"grade {case_id}") as change:
+        with writing(store.root, f"grade {case_id}", foreign_ok=no_commit) as change:
             loaded, result = _assess(store, case_id, level, reason)
             change.track(loaded.path)
             _record(store, loaded.case.id, result, moment, who, store.policy.sha256)

@@ -158,7 +158,7 @@ def _open_cases(
 
     who = author_for(by, store)
     created = []
-    with writing(store.root, "import") as change:
+    with writing(store.root, "import", foreign_ok=no_commit) as change:
         plan = plan_now()
         if not plan.new:
             return plan, []

@@ -116,7 +116,7 @@ def new(
         fields["title"] = prefixed_title(fields["title"], itype.title_prefix)  # a prompted title
     who = author_for(by, store)
     # the id is drawn under the lock: two concurrent `new` never hand out the same one
-    with writing(store.root, "new") as change:
+    with writing(store.root, "new", foreign_ok=no_commit) as change:
         loaded = newcase.create(store, fields, now=moment, by=who, track=change.track)
         if not no_commit:
             change.commit(f"yqctl new {loaded.case.id}: {loaded.case.title}", author=by)

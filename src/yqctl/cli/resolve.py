@@ -54,7 +54,7 @@ def resolve(
             roundtrip.set_path(tree, field_path(conflict.field), getattr(conflict, side))
         del tree[CONFLICTS]
 
-    with writing(store.root, f"resolve {case_id}") as change:
+    with writing(store.root, f"resolve {case_id}", foreign_ok=no_commit) as change:
         change.track(store.relative(store.case_path(case_id)))
         current = store.load_case(case_id)
         if not current.case.conflicts:

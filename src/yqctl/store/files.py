@@ -14,6 +14,8 @@ import functools
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -106,25 +108,45 @@ def read_local(path: Path, limit: int = 1 << 20) -> bytes | None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
+# Told each path and the bytes ``atomic_write`` is about to put there: a transaction announces
+# the write in its journal first (store/journal.py), so that a kill after the rename is undone.
+_before_write: Callable[[Path, bytes], None] | None = None
+
+
+@contextmanager
+def writes_observed(observer: Callable[[Path, bytes], None]) -> Iterator[None]:
+    global _before_write
+    previous, _before_write = _before_write, observer
+    try:
+        yield
+    finally:
+        _before_write = previous
+
+
+def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> None:
     """Write via a temporary file in the same directory, fsync, rename: old or new, never half.
 
     Text is written as UTF-8 with ``\n`` line endings; bytes (Word, PDF, PNG) exactly as given.
+    ``durable=False`` skips the fsyncs: for a bulk write whose journal undoes it after a crash.
     """
+    if _before_write is not None:
+        _before_write(path, data.encode("utf-8") if isinstance(data, str) else data)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with _open_for(fd, data) as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def leftover_temps(path: Path, now: float, names: list[str] | None = None) -> list[Path]:

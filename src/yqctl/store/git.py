@@ -14,6 +14,9 @@ from pathlib import Path
 
 from yqctl.errors import YqError
 
+_ARGS_AT_ONCE = 1000  # paths on one git command line (far below any system's limit)
+_STATUS_KINDS = {"1": "changed", "u": "unmerged", "?": "untracked"}  # porcelain v2 record kinds
+
 FALLBACK_NAME = "yqctl"
 FALLBACK_EMAIL = "yqctl@localhost"
 
@@ -25,6 +28,25 @@ class GitFailed(YqError):
         super().__init__(f"git {args[0]} 失败：{stderr}")
         self.args_given = tuple(args)
         self.stderr = stderr
+
+    def lock_file(self) -> str | None:
+        """The lock file that stopped git (another git running, or one killed holding it)."""
+        # git: "Unable to create '/repo/.git/index.lock': File exists." (refs: '…/x.lock')
+        marker = "Unable to create '"
+        start = self.stderr.find(marker)
+        if start < 0 or "File exists" not in self.stderr:
+            return None
+        start += len(marker)
+        end = self.stderr.find("'", start)
+        return self.stderr[start:end] if end > start else None
+
+    def lock_advice(self, root: Path) -> str | None:
+        """What to do about ``lock_file``, if that is what stopped git."""
+        stale = self.lock_file()
+        if stale is None:
+            return None
+        shown = relative_to(stale, root)
+        return f"另一个 git 进程正在运行；若没有，删除 {shown} 后重试"
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,31 @@ class Git:
         self.run(*args, "--only", "--", *paths, env=env)
         return self.run("rev-parse", "HEAD").strip()
 
+    def changes(self, paths: Sequence[str]) -> dict[str, str] | None:
+        """How each of ``paths`` differs from HEAD, for those that do: ``modified`` (in the
+        work tree), ``staged``, ``untracked`` or ``unmerged``; None before the first commit."""
+        found: dict[str, str] = {}
+        for start in range(0, len(paths), _ARGS_AT_ONCE):  # status reads no pathspec file
+            chunk = paths[start : start + _ARGS_AT_ONCE]
+            out = self.run(
+                "--no-optional-locks", "--literal-pathspecs", "status", "--porcelain=v2", "-z",
+                "--branch", "--untracked-files=all", "--no-renames", "--", *chunk,
+            )  # fmt: skip
+            records = out.split("\0")
+            if "# branch.oid (initial)" in records:
+                return None
+            for record in records:
+                state = _STATUS_KINDS.get(record[:1])
+                if state == "changed":  # "1 XY sub mH mI mW hH hI path": X staged, Y not
+                    fields = record.split(" ", 8)
+                    state = "staged" if fields[1][0] != "." else "modified"
+                    found[_given(fields[8], chunk)] = state
+                elif state == "unmerged":  # "u XY sub m1 m2 m3 mW h1 h2 h3 path"
+                    found[_given(record.split(" ", 10)[10], chunk)] = state
+                elif state == "untracked":  # "? path"
+                    found[_given(record[2:], chunk)] = state
+        return found
+
     def head(self) -> str:
         """The commit HEAD points at; empty before the first commit."""
         return self.run("rev-parse", "-q", "--verify", "HEAD", check=False).strip()
@@ -162,3 +209,20 @@ class Git:
             check=False,
         )
         return {line.strip() for line in out.splitlines() if line.strip()}
+
+
+def _given(shown: str, given: Sequence[str]) -> str:
+    """The path as the caller gave it: git shows paths from its top level, which may lie above
+    the case repository."""
+    for path in given:
+        if shown == path or shown.endswith(f"/{path}"):
+            return path
+    return shown
+
+
+def relative_to(path: str | Path, root: Path) -> str:
+    """``path`` relative to ``root`` for messages (as given when it lies elsewhere)."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

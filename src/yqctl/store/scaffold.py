@@ -74,7 +74,7 @@ def scaffold(
     if not (policies / f"{policy}.yaml").is_file():
         raise YqError(f"找不到内置政策 {policy}")
     root.mkdir(parents=True, exist_ok=True)
-    with writing(root, "init") as change:
+    with writing(root, "init", foreign_ok=True) as change:
         if (root / CONFIG_FILE).exists():  # another init got here first, while we waited
             raise YqError(f"{root} 已经是 yqctl 仓库（已有 {CONFIG_FILE}），未做任何改动")
         demo_cases = _lay_down(root, policies, policy, institution, demo, change)
@@ -154,7 +154,7 @@ def install_hooks(root: Path, *, commit: bool) -> dict[str, Any]:
     git = Git(root)
     git.require_repo()
     path = root / ATTRIBUTES_FILE
-    with writing(root, "init --hooks") as change:
+    with writing(root, "init --hooks", foreign_ok=not commit) as change:
         change.track(ATTRIBUTES_FILE)
         current = path.read_text("utf-8") if path.exists() else ""
         text = attributes_text(current)
@@ -174,7 +174,7 @@ def install_hooks(root: Path, *, commit: bool) -> dict[str, Any]:
 def install_ci(root: Path, kind: str, channels: list[Channel], *, commit: bool) -> str:
     """Write (or rewrite) the CI file for ``kind``; its path."""
     relative, text = ci_file(kind, channels)
-    with writing(root, f"init --ci {kind}") as change:
+    with writing(root, f"init --ci {kind}", foreign_ok=not commit) as change:
         change.track(relative)
         path = root / relative
         if path.exists() and path.read_text("utf-8") == text:

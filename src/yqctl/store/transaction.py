@@ -1,29 +1,37 @@
 """Changing the repository so that nothing is lost: lock, remember, write, commit — or roll back.
 
-Every command that writes (``init``, ``new``, ``act``, ``grade``) does so inside ``writing()``:
+Every command that writes (``init``, ``new``, ``act``, ``grade``…) does so inside ``writing()``:
 
 1. it holds the repository lock (``store/lock.py``) from before it reads what it will change until
-   after the commit, so two commands never interleave and none overwrites another's change;
+   after the commit, so two commands never interleave and none overwrites another's change; and,
+   having the lock, first settles what a command killed earlier left half-done (``journal.py``);
 2. before writing a file it ``track``\\ s it: the transaction remembers the file's exact bytes (or
-   that it did not exist) and removes temporary files a killed writer left next to it;
+   that it did not exist), in memory and in the journal on disk, and removes temporary files a
+   killed writer left next to it;
 3. each file is written atomically (``store/files.py``: temporary file, fsync, rename), so a reader
    or a crash sees the old or the new version, never a mixture;
 4. ``commit`` commits exactly the tracked files.
+
+**A command commits only its own change.** A tracked file that already differs from its last
+commit — a hand edit, a ``--no-commit`` write, a file git has not seen — is refused before
+anything is written, with how to see, keep or discard that change: committing it along with the
+command's own change would put someone's edit in ``yqctl history`` under the command's message and
+author. (With ``--no-commit`` nothing is committed under anyone's name, and such files are
+written as asked.)
 
 **If the commit fails, the change is rolled back.** A ``pre-commit`` or ``commit-msg`` hook that
 refuses it, ``.git/index.lock`` (or a ref's ``.lock``) left by another git process, any other git
 error — and likewise an error or Ctrl-C before the commit: every tracked file gets its previous
 bytes back (atomically; a file the command created is deleted) and the index entries of those paths
 are put back as they were. Work tree, index and HEAD are then exactly as before the command, and the
-error says what git said, that nothing was changed, and what to do. Rolling back rather than keeping
-the written file keeps the audit trail whole: a case file that differs from its last commit is a
-change nobody can see in ``yqctl history``. (With ``--no-commit`` the user asked for exactly that.)
+error says what git said, that nothing was changed, and what to do.
 
 If HEAD did move — the commit was made and only something after it failed — nothing is undone.
 
-What no program can undo is being killed (SIGKILL, power loss) between the rename and the commit:
-the new version is then on disk but not committed. Nothing is lost: ``yqctl check`` names the
-uncommitted file, and the next command that writes the case commits it along with its own change.
+**If the command is killed** (SIGKILL, power loss) before it could roll back, the journal it left
+is found by the next command that takes the lock, or by the next reader while the lock is free:
+the half-done change is undone (or, if its commit was made, simply acknowledged) and a notice says
+so. A case file is never left written but uncommitted by a dead command.
 """
 
 from __future__ import annotations
@@ -31,14 +39,15 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from yqctl.errors import YqError
-from yqctl.store.files import atomic_write, leftover_temps
-from yqctl.store.git import Git, GitFailed
+from yqctl.store.files import atomic_write, leftover_temps, writes_observed
+from yqctl.store.git import Git, GitFailed, relative_to
+from yqctl.store.journal import Journal, recover
 from yqctl.store.lock import repo_lock
 from yqctl.store.yamlio import MAX_BYTES
 from yqctl.textutil import first_line
@@ -53,28 +62,47 @@ class Transaction:
     """The files one command changes, with their bytes from before it changed them."""
 
     root: Path
+    command: str = ""  # as the lock names it (``act YQ-…``)
+    foreign_ok: bool = False  # a file with uncommitted changes may be written (see `writing`)
     before: dict[str, bytes | None] = field(default_factory=dict)  # None: did not exist
     unread: set[str] = field(default_factory=set)  # too large to be a case: never written
     committed: bool = False
     # each directory listed once: a stale temporary file is a minute old, so none appears while
     # one command runs, and `import` tracks hundreds of files in a directory of thousands
     listings: dict[Path, list[str]] = field(default_factory=dict)
+    journal: Journal | None = None
 
     def track(self, relative: str) -> None:
         """Call before writing ``relative``: remembers what to restore should the commit fail."""
-        path = self.root / relative
-        for stale in leftover_temps(path, time.time(), self._listing(path.parent)):
-            with contextlib.suppress(OSError):  # another command got there first
-                stale.unlink()
-        if relative in self.before or relative in self.unread:
+        self.track_all([relative])
+
+    def track_all(self, relatives: Iterable[str]) -> None:
+        """``track`` for many files at once (one journal entry, one ``git status``)."""
+        found: list[tuple[str, bytes | None]] = []
+        for relative in relatives:
+            path = self.root / relative
+            for stale in leftover_temps(path, time.time(), self._listing(path.parent)):
+                with contextlib.suppress(OSError):  # another command got there first
+                    stale.unlink()
+            if relative in self.before or relative in self.unread or relative in dict(found):
+                continue
+            with contextlib.suppress(OSError):
+                if path.stat().st_size > MAX_BYTES:
+                    # too large for any yqctl reader: refused before it could be written, and
+                    # a copy must not be read into memory just in case
+                    self.unread.add(relative)
+                    continue
+            found.append((relative, _read(path)))
+        if not found:
             return
-        with contextlib.suppress(OSError):
-            if path.stat().st_size > MAX_BYTES:
-                # too large for any yqctl reader: refused before it could be written, and
-                # a copy must not be read into memory just in case
-                self.unread.add(relative)
-                return
-        self.before[relative] = _read(path)
+        if not self.foreign_ok:
+            refuse_foreign_changes(
+                self.root, [r for r, old in found if old is not None], self.command
+            )
+        if self.journal is None:
+            self.journal = Journal(self.root, self.command or "yqctl")
+        self.journal.tracked(found)
+        self.before.update(found)
 
     def _listing(self, directory: Path) -> list[str]:
         if directory not in self.listings:
@@ -91,6 +119,8 @@ class Transaction:
         paths = list(self.before)
         head = git.head()
         entries = git.index_entries(paths)
+        if self.journal is not None:
+            self.journal.committing(head, message, entries)
         try:
             sha = _commit(git, paths, message, author)
         except BaseException as exc:  # Ctrl-C too: git may or may not have committed
@@ -145,21 +175,84 @@ class Transaction:
             for relative, old in self.before.items()
         )
 
+    def announce(self, path: Path, data: bytes) -> None:
+        """Journal a write to a tracked file before it lands (``files.writes_observed``)."""
+        try:
+            relative = path.relative_to(self.root).as_posix()
+        except ValueError:
+            relative = relative_to(path, self.root)
+        if self.journal is not None and relative in self.before:
+            self.journal.writing([(relative, data)])
+
+    def finish(self) -> None:
+        """Done (committed, or written for the user to commit): the journal has served."""
+        if self.journal is not None:
+            self.journal.close()
+
 
 @contextmanager
-def writing(root: Path, command: str) -> Iterator[Transaction]:
+def writing(root: Path, command: str, *, foreign_ok: bool = False) -> Iterator[Transaction]:
     """Hold the lock for one command's changes; roll them back if it fails before committing.
 
     ``command`` (like ``act YQ-…``) names the lock's holder to other users: no free text in it.
+    ``foreign_ok``: a file that already differs from its last commit may be written — with
+    ``--no-commit`` (nothing is committed under anyone's name), and by ``init``, which makes the
+    files already in the folder part of the first commit.
     """
     with repo_lock(root, command):
-        change = Transaction(root)
+        unsettled = [r for r in recover(root) if r.failed]  # what killed commands left
+        if unsettled:
+            raise YqError(f"本次 yqctl {command} 未做任何改动：先处理上次中断留下的问题")
+        change = Transaction(root, command, foreign_ok)
         try:
-            yield change
+            with writes_observed(change.announce):
+                yield change
         except BaseException:
+            undone: list[str] = []
             if not change.committed:
-                change.rollback()  # after a failed commit this finds nothing left to restore
+                undone = change.rollback()  # after a failed commit this finds nothing left
+            if not undone:
+                change.finish()
             raise
+        change.finish()
+
+
+def refuse_foreign_changes(root: Path, paths: list[str], command: str) -> None:
+    """Refuse to write files that differ from their last commit: this command would commit
+    someone else's change under its own name. (No commit yet: a new repository's first files.)"""
+    if not paths:
+        return
+    git = Git(root)
+    found = git.changes(paths)
+    if found is None or not found:
+        return
+    lines = [f"以下文件有不是本命令所做、尚未提交的修改，yqctl {command} 未做任何改动："]
+    lines += [f"  {path}（{_STATES[state]}）" for path, state in found.items()]
+    lines.append(
+        "yqctl 每次只提交它自己的改动：若一并提交，这些修改会以本命令的名义、"
+        "记在执行者名下（yqctl history），而不是真正修改的人。请先处理它们再重试："
+    )
+    shown = " ".join(_quoted(path) for path in found)
+    lines.append(f"  查看修改：git diff HEAD -- {shown}")
+    lines.append(
+        f'  保留修改：git add -- {shown} && git commit -m "说明修改的原因"（以您的名义提交）'
+    )
+    lines.append(f"  放弃修改：git restore --staged --worktree -- {shown}（新文件则直接删除）")
+    raise YqError("\n".join(lines))
+
+
+_STATES = {
+    "modified": "有未提交的修改",
+    "staged": "有已暂存、未提交的修改",
+    "untracked": "是 git 中没有的新文件",
+    "unmerged": "处于未解决的 git 合并冲突中",
+}
+
+
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)
 
 
 def _commit(git: Git, paths: list[str], message: str, author: str | None) -> str:
@@ -169,7 +262,7 @@ def _commit(git: Git, paths: list[str], message: str, author: str | None) -> str
         try:
             return git.commit(paths, message, author=author)
         except GitFailed as exc:
-            if _lock_file(exc.stderr) is None:
+            if exc.lock_file() is None:
                 raise
         time.sleep(pause)
     return git.commit(paths, message, author=author)
@@ -193,13 +286,9 @@ def _restore(path: Path, old: bytes | None) -> None:
 
 def _explain(git: Git, exc: GitFailed) -> tuple[str, str]:
     """Why the commit failed, and what the user should do about it."""
-    stale = _lock_file(exc.stderr)
-    if stale is not None:
-        shown = _relative_to(stale, git.root)
-        return (
-            f"{shown} 已存在（git 的锁文件）",
-            f"另一个 git 进程正在运行；若没有，删除 {shown} 后重试",
-        )
+    advice = exc.lock_advice(git.root)
+    if advice is not None:
+        return f"{relative_to(str(exc.lock_file()), git.root)} 已存在（git 的锁文件）", advice
     hooks = git.commit_hooks()
     if hooks:
         names = "、".join(hooks)
@@ -209,24 +298,6 @@ def _explain(git: Git, exc: GitFailed) -> tuple[str, str]:
             "按钩子的要求修正后重试；或加 --no-commit 只写文件，之后自行 git commit",
         )
     return "git 报错", "按上面 git 的提示处理后重试；或加 --no-commit 只写文件，之后自行提交"
-
-
-def _lock_file(stderr: str) -> str | None:
-    # git: "Unable to create '/repo/.git/index.lock': File exists." (refs: '…/refs/heads/x.lock')
-    marker = "Unable to create '"
-    start = stderr.find(marker)
-    if start < 0 or "File exists" not in stderr:
-        return None
-    start += len(marker)
-    end = stderr.find("'", start)
-    return stderr[start:end] if end > start else None
-
-
-def _relative_to(path: str | Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _trimmed(stderr: str) -> list[str]:

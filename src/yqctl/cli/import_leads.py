@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from yqctl.core.config import ImportMapping
     from yqctl.core.leads import Defaults, Header, ImportPlan
     from yqctl.errors import Problem
-    from yqctl.store.repo import LoadedCase, Repo
+    from yqctl.store.repo import Repo
 
 
 def import_leads(
@@ -84,7 +84,7 @@ def import_leads(
     def plan_now() -> "ImportPlan":
         return plan_import(leads, *_recorded_urls(store))
 
-    created: list[LoadedCase] = []
+    created: list[str] = []
     if dry_run or blocked or not leads:
         plan = plan_now()
     else:
@@ -149,42 +149,49 @@ def _open_cases(
     *,
     by: str | None,
     no_commit: bool,
-) -> "tuple[ImportPlan, list[LoadedCase]]":
-    """One new case per new lead, all in one commit (or, should anything fail, none). The plan
-    is made under the lock: two imports of one export at once do not both open its leads."""
+) -> "tuple[ImportPlan, list[str]]":
+    """One new case per new lead, all in one commit (or, should anything fail, none): their ids.
+    The plan is made under the lock: two imports of one export at once do not both open its
+    leads. Cases are written a batch at a time: one journal entry for each batch, and only the
+    ids are kept, so that 100,000 rows need no more memory than a few hundred."""
     from yqctl.core.leads import case_fields, first_entry_text
     from yqctl.store import newcase
     from yqctl.store.transaction import writing
 
     who = author_for(by, store)
-    created = []
+    created: list[str] = []
     with writing(store.root, "import", foreign_ok=no_commit) as change:
         plan = plan_now()
         if not plan.new:
             return plan, []
         taken = newcase.taken_ids(store)
-        for lead in plan.new:
-            fields = case_fields(lead)
-            text = first_entry_text(lead, file_name)
-            created.append(
-                newcase.create(
+        for start in range(0, len(plan.new), _BATCH):
+            batch = plan.new[start : start + _BATCH]
+            cases = [
+                newcase.prepare(
                     store,
-                    fields,
+                    case_fields(lead),
                     now=moment,
                     by=who,
-                    track=change.track,
-                    first_text=text,
+                    first_text=first_entry_text(lead, file_name),
                     taken=taken,
                 )
-            )
+                for lead in batch
+            ]
+            change.write_all([(new.relative, new.text) for new in cases])
+            created.extend(new.loaded.case.id for new in cases)
         if not no_commit:
             change.commit(f"yqctl import {file_name}: 新建 {len(created)} 起舆情", author=by)
     return plan, created
 
 
+_BATCH = 500  # new cases written per journal entry
+_BOXED_ROWS = 200  # a longer listing of new cases is printed as plain columns
+
+
 def _json(
     plan: "ImportPlan",
-    created: "list[LoadedCase]",
+    created: list[str],
     invalid: "list[Problem]",
     *,
     dry_run: bool,
@@ -214,7 +221,7 @@ def _json(
 
 def _print(
     plan: "ImportPlan",
-    created: "list[LoadedCase]",
+    created: list[str],
     invalid: "list[Problem]",
     *,
     dry_run: bool,
@@ -226,23 +233,24 @@ def _print(
     if plan.new:
         taken = bool(created)
         heading = "已新建" if taken else ("将新建" if dry_run or not blocked else "本可新建")
-        table = Table(title=f"{heading} {len(plan.new)} 起", title_justify="left")
-        for column in ("行", "编号" if taken else "", "标题", "涉事单位", "链接"):
-            if column:
-                table.add_column(column, overflow="fold")
-        ids = _ids(plan, created)
-        for lead, case_id in zip(plan.new, ids, strict=True):
+        columns = [c for c in ("行", "编号" if taken else "", "标题", "涉事单位", "链接") if c]
+        rows = []
+        for lead, case_id in zip(plan.new, _ids(plan, created), strict=True):
             seen = plan.seen_closed.get(lead.row)
             title = lead.title + (f"（链接曾见于已办结的 {seen}）" if seen else "")
-            cells = [
-                str(lead.row),
-                *([case_id or ""] if taken else []),
-                title,
-                lead.unit,
-                lead.url or "",
-            ]
-            table.add_row(*cells)
-        out.print(table)
+            ids = [case_id or ""] if taken else []
+            rows.append([str(lead.row), *ids, title, lead.unit, lead.url or ""])
+        if len(rows) > _BOXED_ROWS:  # rich lays out ~1,000 rows a second: plain columns
+            from yqctl.cli.table import render
+
+            out.file.write(f"{heading} {len(rows)} 起\n{render(columns, rows, color=False)}")
+        else:
+            table = Table(title=f"{heading} {len(rows)} 起", title_justify="left")
+            for column in columns:
+                table.add_column(column, overflow="fold")
+            for row in rows:
+                table.add_row(*row)
+            out.print(table)
     else:
         out.print("没有要新建的案件", markup=False)
     if plan.duplicates:
@@ -255,14 +263,14 @@ def _print(
         out.print(table)
     if invalid:
         err = console(stderr=True)
-        rows = len({problem.line for problem in invalid})
-        err.print(f"[red]格式错误 {rows} 行{'（已跳过）' if not blocked else ''}：[/]")
+        bad = len({problem.line for problem in invalid})
+        err.print(f"[red]格式错误 {bad} 行{'（已跳过）' if not blocked else ''}：[/]")
         for problem in invalid:
             err.print(str(problem), markup=False)
     if created:
-        out.print(f"下一步：逐起定级，如 yqctl grade {created[0].case.id}", markup=False)
+        out.print(f"下一步：逐起定级，如 yqctl grade {created[0]}", markup=False)
 
 
-def _ids(plan: "ImportPlan", created: "list[LoadedCase]") -> list[str | None]:
+def _ids(plan: "ImportPlan", created: list[str]) -> list[str | None]:
     """The new cases' ids by lead (none before they are written)."""
-    return [loaded.case.id for loaded in created] if created else [None] * len(plan.new)
+    return list(created) if created else [None] * len(plan.new)

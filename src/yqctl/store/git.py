@@ -110,13 +110,40 @@ class Git:
         """Commit exactly ``paths`` (staged changes of other files stay staged, uncommitted)."""
         self.require_repo()
         env = self.identity_env()
-        self.run("add", "--", *paths)
         args = ["commit", "-q", "-m", message]
         if author:
             email = env.get("GIT_AUTHOR_EMAIL") or self.config("user.email")
             args += ["--author", f"{author} <{email}>"]
-        self.run(*args, "--only", "--", *paths, env=env)
+        if len(paths) <= _ARGS_AT_ONCE:
+            self.run("--literal-pathspecs", "add", "--", *paths)
+            self.run("--literal-pathspecs", *args, "--only", "--", *paths, env=env)
+        else:
+            self._commit_through_own_index(paths, args, env)
         return self.run("rev-parse", "HEAD").strip()
+
+    def _commit_through_own_index(
+        self, paths: Sequence[str], args: list[str], env: dict[str, str]
+    ) -> None:
+        """What ``commit --only PATHS`` does, for more paths than a command line holds (and than
+        git's pathspec matching, which compares every path with every entry, can take): an index
+        made from HEAD plus ``paths`` is committed (hooks run as usual), and then those paths
+        are staged in the real index too. Other staged changes stay staged, uncommitted."""
+        import tempfile
+
+        from yqctl.store.files import private_dir
+
+        listed = "".join(f"{path}\0" for path in paths)
+        with tempfile.TemporaryDirectory(prefix="commit-", dir=private_dir(self.root)) as folder:
+            own = {"GIT_INDEX_FILE": os.path.join(folder, "index")}
+            self.run("read-tree", self.head() or "--empty", env=own)
+            self.run("update-index", "--add", "--remove", "-z", "--stdin", env=own, stdin=listed)
+            self.run(*args, env={**env, **own})
+        self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listed)
+
+    def many(self, paths: Sequence[str]) -> bool:
+        """More paths than one command line takes: no index entries are saved for them (the
+        real index is changed only once the commit is made)."""
+        return len(paths) > _ARGS_AT_ONCE
 
     def changes(self, paths: Sequence[str]) -> dict[str, str] | None:
         """How each of ``paths`` differs from HEAD, for those that do: ``modified`` (in the

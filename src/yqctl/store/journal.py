@@ -85,8 +85,9 @@ class Journal:
         """Before writing these bytes to these (tracked) files."""
         self._append([{"wrote": path, "oid": blob_id(data)} for path, data in files])
 
-    def committing(self, head: str, message: str, index_entries: str) -> None:
-        """Before ``git commit``: where HEAD was, the message, and how the index stood."""
+    def committing(self, head: str, message: str, index_entries: str | None) -> None:
+        """Before ``git commit``: where HEAD was, the message, and how the index stood (None:
+        the commit changes the real index only once it is made)."""
         self._append([{"head": head, "commit": message, "index": index_entries}])
 
     def close(self) -> None:
@@ -139,7 +140,7 @@ class Unfinished:
     before: dict[str, bytes | None] = field(default_factory=dict)  # in the order tracked
     wrote: dict[str, set[str]] = field(default_factory=dict)  # object ids it wrote, by file
     head: str | None = None  # set once it reached `git commit`
-    index: str = ""
+    index: str | None = None  # the index entries to put back, if the commit could touch them
 
     @classmethod
     def read(cls, path: Path) -> Unfinished:
@@ -164,7 +165,7 @@ class Unfinished:
             self.wrote.setdefault(str(record["wrote"]), set()).add(str(record["oid"]))
         elif "commit" in record:
             self.head = str(record.get("head", ""))
-            self.index = str(record.get("index", ""))
+            self.index = record.get("index")
 
     def who(self) -> str:
         pid = f"，进程 {self.pid}" if self.pid else ""
@@ -277,7 +278,21 @@ def _settle(root: Path, unfinished: Unfinished) -> Recovery:
             recovery.failed.append(f"{relative}（{getattr(exc, 'strerror', None) or exc}）")
     if git is not None and unfinished.head is not None and not recovery.changed_since:
         _restore_index(git, unfinished, recovery)
+    if git is not None and recovery.in_history:
+        _stage(git, recovery)
     return recovery
+
+
+def _stage(git: Git, recovery: Recovery) -> None:
+    """A commit made through an index of its own stages its files in the real index after the
+    commit: killed in between, they are committed but not staged. Stage them as committed."""
+    from yqctl.store.git import GitFailed
+
+    listed = "".join(f"{path}\0" for path in recovery.in_history)
+    try:
+        git.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listed)
+    except GitFailed as exc:
+        recovery.failed.append(f"暂存区（{exc.lock_advice(git.root) or first_line(exc.stderr)}）")
 
 
 def _restore_index(git: Git, unfinished: Unfinished, recovery: Recovery) -> None:
@@ -286,14 +301,15 @@ def _restore_index(git: Git, unfinished: Unfinished, recovery: Recovery) -> None
     from yqctl.store.git import GitFailed
 
     paths = list(unfinished.before)
+    if unfinished.index is None:
+        return
     try:
         if git.head() != unfinished.head:
             return
         if git.index_entries(paths) != unfinished.index:
             git.restore_index(paths, unfinished.index)
     except GitFailed as exc:
-        why = exc.lock_advice(git.root) or first_line(exc.stderr)
-        recovery.failed.append(f"暂存区（{why}）")
+        recovery.failed.append(f"暂存区（{exc.lock_advice(git.root) or first_line(exc.stderr)}）")
 
 
 def _git(root: Path) -> Git | None:

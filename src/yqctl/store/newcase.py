@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,15 @@ def _scalar(raw: str) -> Any:
     return raw
 
 
+@dataclass
+class NewCase:
+    """A new case's file, rendered and validated, not yet written."""
+
+    relative: str  # cases/<YYYY>/<id>.yaml
+    text: str
+    loaded: LoadedCase
+
+
 def create(
     repo: Repo,
     fields: dict[str, Any],
@@ -100,6 +110,25 @@ def create(
     """Write a new case file (validated, atomic) with a fresh id and its ``discovered`` entry.
 
     ``track`` is told the file's path just before it is written (to undo it should the commit fail).
+    Other arguments: see ``prepare``.
+    """
+    new = prepare(repo, fields, now=now, by=by, first_text=first_text, taken=taken)
+    track(new.relative)
+    repo.put_case_text(new.relative, new.text)
+    return new.loaded
+
+
+def prepare(
+    repo: Repo,
+    fields: dict[str, Any],
+    *,
+    now: datetime,
+    by: str | None,
+    first_text: str | None = None,
+    taken: set[str] | None = None,
+) -> NewCase:
+    """A new case with a fresh id and its ``discovered`` entry, as its file will be.
+
     ``first_text`` says how the case came in (default: where it was found); ``taken``, the ids
     not to use (``taken_ids``; the new one is added), saves looking them up for each of many.
     """
@@ -140,8 +169,10 @@ def create(
         "closure": None,
     }
     relative = case_relpath(case_id)
-    track(relative)
-    return repo.write_case_text(relative, render_new_case(record), expect_id=case_id)
+    file_text = render_new_case(record)
+    return NewCase(
+        relative, file_text, repo.check_case_text(relative, file_text, expect_id=case_id)
+    )
 
 
 def _first_text(fields: dict[str, Any]) -> str:

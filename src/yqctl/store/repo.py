@@ -366,8 +366,12 @@ class Repo:
     def write_case_text(self, relative: str, text: str, *, expect_id: str) -> LoadedCase:
         """Validate ``text`` exactly as it will be on disk, then write it atomically."""
         loaded = self.check_case_text(relative, text, expect_id=expect_id)
-        atomic_write(inside(self.root, relative, what="案件路径"), text)
+        self.put_case_text(relative, text)
         return loaded
+
+    def put_case_text(self, relative: str, text: str) -> None:
+        """Write a case file's text, already validated (``check_case_text``), atomically."""
+        atomic_write(inside(self.root, relative, what="案件路径"), text)
 
     def check_case_text(self, display: str, text: str, *, expect_id: str) -> LoadedCase:
         """``text`` as the case ``expect_id``: parsed, validated, its unit known; problems are

@@ -45,8 +45,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yqctl.errors import YqError
-from yqctl.store.files import atomic_write, leftover_temps, writes_observed
+from yqctl.store.files import atomic_write, inside, leftover_temps, writes_observed
 from yqctl.store.git import Git, GitFailed, relative_to
+from yqctl.store.gitview import blob_id
 from yqctl.store.journal import Journal, recover
 from yqctl.store.lock import repo_lock
 from yqctl.store.yamlio import MAX_BYTES
@@ -71,6 +72,7 @@ class Transaction:
     # one command runs, and `import` tracks hundreds of files in a directory of thousands
     listings: dict[Path, list[str]] = field(default_factory=dict)
     journal: Journal | None = None
+    announced: set[tuple[str, str]] = field(default_factory=set)  # (path, object id) journaled
 
     def track(self, relative: str) -> None:
         """Call before writing ``relative``: remembers what to restore should the commit fail."""
@@ -118,7 +120,7 @@ class Transaction:
         git.require_repo()
         paths = list(self.before)
         head = git.head()
-        entries = git.index_entries(paths)
+        entries = None if git.many(paths) else git.index_entries(paths)
         if self.journal is not None:
             self.journal.committing(head, message, entries)
         try:
@@ -175,14 +177,29 @@ class Transaction:
             for relative, old in self.before.items()
         )
 
+    def write_all(self, files: list[tuple[str, str]]) -> None:
+        """Write many files at once (``import``): tracked and announced in one journal entry,
+        then written without an fsync each — should the machine die before the commit, the
+        journal has them removed again."""
+        self.track_all(relative for relative, _ in files)
+        data = [(relative, text.encode("utf-8")) for relative, text in files]
+        if self.journal is not None:
+            self.journal.writing(data)
+            self.announced.update((relative, blob_id(raw)) for relative, raw in data)
+        for relative, raw in data:
+            atomic_write(inside(self.root, relative, what="案件路径"), raw, durable=False)
+
     def announce(self, path: Path, data: bytes) -> None:
         """Journal a write to a tracked file before it lands (``files.writes_observed``)."""
         try:
             relative = path.relative_to(self.root).as_posix()
         except ValueError:
             relative = relative_to(path, self.root)
-        if self.journal is not None and relative in self.before:
-            self.journal.writing([(relative, data)])
+        if self.journal is None or relative not in self.before:
+            return
+        if self.announced and (relative, blob_id(data)) in self.announced:
+            return  # announced by write_all
+        self.journal.writing([(relative, data)])
 
     def finish(self) -> None:
         """Done (committed, or written for the user to commit): the journal has served."""

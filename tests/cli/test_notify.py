@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, Runner, add_channel
+from tests.conftest import NOW, Runner, add_channel, git
+from yqctl.core.config import Channel
+from yqctl.store.notifier import Target
 
 pytestmark = pytest.mark.usefixtures("git_available")
 
@@ -128,3 +132,111 @@ def test_a_missing_secret_or_refusing_endpoint_fails_clearly(
     assert failed.code == 1 and "通知发送失败：舆情办工作群" in failed.err
     assert len(refusing.payloads) == 1
     assert "Traceback" not in failed.err
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# Per kind of channel, addresses malformed or unreachable in the ways people get them wrong; the
+# {secret} placeholders are the parts that must never be shown (PORT: a closed local port).
+LEAKY = {
+    "dingtalk": [
+        "dingtalk://bad-secret!@{TOKENdingA1b2c3d4}/",  # the issue's example: an invalid secret
+        "dingtalk://{TOKENding0}!x/",  # a stray character in the token
+        "dingtalk://{SECding0123456789abcdef}@{TOKENdingE5f6g7h8}/",  # well-formed, unreachable
+    ],
+    "wecom": ["wecombot://{KEYwecom0}!stray", "wecombot://{KEYwecomValid-1234}"],
+    "feishu": [
+        "feishu://{TOKENfeishu0}!x",
+        "feishu://{TOKENfeishuValid123}",
+        "lark://{TOKENlark0}!x",
+        "lark://{TOKENlarkValid123}",  # apprise's text quoted the whole URL with its token
+    ],
+    "email": [
+        "mailto://{mailuser0}:{PASSmail0}@127.0.0.1:PORT?to=duty@example.edu.cn",  # no From domain
+        "mailtos://{mailuser1}:{PASSmail1}@{mail.school0.edu.cn}:PORT?smtp=127.0.0.1&to=a@example.edu.cn",
+        "mailto://{mailuser2}:{PASSmail2}@{mail.school1.edu.cn}:99999",  # no such port
+    ],
+    "webhook": [
+        "json://{hookuser0}:{PASShook0}@{bad host}/x",
+        "jsons://{hookuser1}:{PASShook1}@127.0.0.1:PORT/x?token={TOKhook1}",
+        "form://{hookuser2}:{PASShook2}@127.0.0.1:PORT/hook/{TOKhook2}",
+        "forms://{hookuser3}:{PASShook3}@{hooks.school2.edu.cn}:99999/{TOKhook3}",
+    ],
+}
+
+
+def _channels(root: Path) -> dict[str, tuple[str, list[str]]]:
+    """One channel per address of LEAKY in ``root``'s yq.yaml: variable → (URL, its secrets)."""
+    port = str(_closed_port())
+    made: dict[str, tuple[str, list[str]]] = {}
+    lines = ["", "notify:"]
+    for kind, addresses in LEAKY.items():
+        for n, address in enumerate(addresses):
+            variable = f"YQCTL_NOTIFY_{kind.upper()}_{n}"
+            secrets = re.findall(r"\{([^}]+)\}", address)
+            made[variable] = (
+                address.replace("PORT", port).replace("{", "").replace("}", ""),
+                secrets,
+            )
+            lines += [f"  - name: {kind}群{n}", f"    kind: {kind}", f"    url_env: {variable}"]
+    config = root / "yq.yaml"
+    config.write_text(config.read_text("utf-8") + "\n".join(lines) + "\n", "utf-8")
+    git(root, "commit", "-qam", "通知渠道")
+    return made
+
+
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every HTTP(S) request goes to a closed local port and fails at once: no test waits on the
+    network, and the robots' fixed hosts are never contacted."""
+    proxy = f"http://127.0.0.1:{_closed_port()}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+
+def test_no_part_of_any_address_is_ever_shown(
+    demo_repo: Path, yq: Runner, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Each failure names the channel and its variable, and nothing of the address: not in yqctl's
+    output (text or --json), not in anything apprise, urllib3 or a warning writes to the real
+    stdout/stderr. Before, apprise's text was printed: the DingTalk token, the whole WeCom key."""
+    channels = _channels(demo_repo)
+    for variable, (url, _) in channels.items():
+        monkeypatch.setenv(variable, url)
+    _offline(monkeypatch)
+    for extra in ((), ("--json",)):
+        result = yq("due", "--repo", str(demo_repo), "--now", NOW, "--notify", *extra)
+        shown = result.out + result.err + "".join(capfd.readouterr())
+        assert result.code == 1 and "Traceback" not in shown
+        for variable, (url, secrets) in channels.items():
+            kind, n = variable.removeprefix("YQCTL_NOTIFY_").lower().rsplit("_", 1)
+            assert f"通知发送失败：{kind}群{n}（环境变量 {variable}）" in result.err
+            for secret in [url, *secrets]:
+                assert secret not in shown, (variable, secret)
+    assert "地址无法解析" in result.err and "无法连接或对方拒收" in result.err
+
+
+def test_an_exception_inside_apprise_is_named_by_its_type_only(
+    notifying_repo: Path, yq: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apprise
+
+    def explode(self: object, **_: object) -> bool:
+        raise RuntimeError("failed posting to json://user:PASSinside@127.0.0.1/yq")
+
+    monkeypatch.setattr(apprise.Apprise, "notify", explode)
+    monkeypatch.setenv("YQCTL_TEST_HOOK", "json://user:PASSinside@127.0.0.1/yq")
+    result = yq("due", "--repo", str(notifying_repo), "--now", NOW, "--notify")
+    assert result.code == 1 and "发送时出错（RuntimeError）" in result.err
+    assert "PASSinside" not in result.err + result.out and "内部错误" not in result.err
+
+
+def test_a_target_keeps_its_address_out_of_its_repr() -> None:
+    channel = Channel(name="舆情办工作群", kind="wecom", url_env="YQCTL_NOTIFY_WECOM")
+    target = Target(channel, "wecombot://KEYinrepr")
+    assert "KEYinrepr" not in repr(target) and "KEYinrepr" not in str([target])

@@ -4,6 +4,7 @@ real bare repository as the shared remote (git runs the real driver as a subproc
 from __future__ import annotations
 
 import http.server
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -315,3 +316,108 @@ def test_resolve_asks_field_by_field_on_a_terminal(shared: Clones, yq: Runner) -
     data = case_data(b, case_id)
     assert data["title"] == "A 的标题" and data["category"] == "inquiry"  # 2: theirs, 3: base
     assert "conflicts" not in data
+
+
+def _delete(clone: Path, path: Path, subject: str) -> None:
+    """An office deletes a case file by hand (a case opened twice, say) and commits it."""
+    git(clone, "rm", "-q", "--", path.as_posix())
+    office = git(clone, "config", "user.name").strip()
+    git(clone, "commit", "-qm", subject, "--author", f"{office} <{office}@example.edu.cn>")
+
+
+def _merging(clone: Path) -> bool:
+    return (clone / ".git" / "MERGE_HEAD").exists()
+
+
+def test_a_case_deleted_in_one_office_and_changed_in_another_is_named_and_decided_by_resolve(
+    shared: Clones, yq: Runner
+) -> None:
+    """Office A deletes X while B works on it, and B deletes Y while A works on it. B's sync stops
+    the merge for a decision (before: it pointed to check, which was clean, and resolve could not
+    settle it), says who did what, and check names both; resolve --keep X and --delete Y, each
+    under the lock, commit the merge once both are decided, and the next sync pushes it."""
+    a, b = shared(2)
+    x, x_path = case_in_both(yq, a, b, "宿舍停水")
+    y, y_path = case_in_both(yq, a, b, "食堂涨价")
+    _delete(a, x_path, "删除重复登记的案件")
+    assert yq("act", y, "note", "--text", "A 跟进", "--now", at(5), cwd=a).code == 0
+    assert sync(yq, a, 6)["pushed"]
+    assert yq("act", x, "note", "--text", "B 跟进", "--now", at(7), cwd=b).code == 0
+    _delete(b, y_path, "删除误登记的案件")
+    stopped = yq("sync", "--now", at(8), cwd=b)
+    assert stopped.code == 1 and "Traceback" not in stopped.err
+    said = stopped.err
+    assert f"{x}（{x_path.as_posix()}）" in said and f"{y}（{y_path.as_posix()}）" in said
+    assert "远程删除：办公室0" in said and "“删除重复登记的案件”" in said
+    assert "本地修改：测试值班员，2026-" in said and f"“yqctl act {x}" in said
+    assert "本地删除：办公室1" in said and "“删除误登记的案件”" in said
+    assert "远程修改：测试值班员，2026-" in said and f"“yqctl act {y}" in said
+    assert f"保留修改：yqctl resolve {x} --keep（或 git add {x_path.as_posix()}）" in said
+    assert f"接受删除：yqctl resolve {y} --delete（或 git rm {y_path.as_posix()}）" in said
+    assert _merging(b) and (b / x_path).exists()  # waiting, with the changed version at hand
+    check = yq("check", "--now", at(9), cwd=b)
+    assert check.code == 1
+    assert f"{x_path.as_posix()}: 同步暂停：本地修改、远程删除" in check.out
+    assert f"{y_path.as_posix()}: 同步暂停：本地删除、远程修改" in check.out
+    again = yq("sync", "--now", at(9), cwd=b)  # still undecided: says the same, changes nothing
+    assert again.code == 1 and f"{x}（" in again.err and _merging(b)
+    blocked = yq("act", x, "note", "--text", "暂停时记录", "--now", at(9), cwd=b)
+    assert blocked.code == 1 and "暂停时记录" not in (b / x_path).read_text("utf-8")
+    fields = yq("resolve", x, "--take", "ours", cwd=b)
+    assert fields.code == 1 and "同步暂停在合并中" in fields.err
+    head = git(b, "rev-parse", "HEAD")
+    kept = yq("resolve", x, "--keep", cwd=b)
+    assert kept.code == 0, kept.err
+    assert f"还有 {y} 待决定" in kept.out and git(b, "rev-parse", "HEAD") == head
+    deleted = yq("resolve", y, "--delete", "--json", cwd=b)
+    assert deleted.code == 0, deleted.err
+    assert deleted.json() == {"id": y, "decided": "delete", "merged": True, "pending": []}
+    assert not _merging(b) and git(b, "status", "--porcelain") == ""
+    subject, body = git(b, "log", "-1", "--format=%s%n%b").split("\n", 1)
+    branch = git(b, "branch", "--show-current").strip()
+    decided = f"{y} 接受删除（本地删除、远程修改）"
+    assert subject == f"yqctl resolve {y}: {decided}，完成与 origin/{branch} 的合并"
+    assert f"{x} 保留修改（本地修改、远程删除）" in body
+    assert len(git(b, "log", "-1", "--format=%P").split()) == 2  # the merge commit
+    assert sync(yq, b, 10)["pushed"]
+    sync(yq, a, 11)
+    for clone in (a, b):
+        texts = [e["text"] for e in case_data(clone, x)["timeline"]]  # type: ignore[index,union-attr]
+        assert texts[-1] == "B 跟进" and not (clone / y_path).exists()
+        assert yq("check", "--now", at(12), cwd=clone).code == 0
+
+
+def test_plain_git_settles_it_too_and_the_next_sync_finishes_the_merge(
+    shared: Clones, yq: Runner
+) -> None:
+    a, b = shared(2)
+    x, x_path = case_in_both(yq, a, b, "宿舍停水")
+    _delete(a, x_path, "删除重复登记的案件")
+    sync(yq, a, 1)
+    assert yq("act", x, "note", "--text", "B 跟进", "--now", at(2), cwd=b).code == 0
+    assert yq("sync", "--now", at(3), cwd=b).code == 1 and _merging(b)
+    git(b, "rm", "-q", "--", x_path.as_posix())
+    result = sync(yq, b, 4)
+    assert result["pushed"] and not _merging(b)
+    branch = git(b, "branch", "--show-current").strip()
+    decided = f"{x} 接受删除（本地修改、远程删除）"
+    assert git(b, "log", "-1", "--format=%s").strip() == (
+        f"yqctl sync: 完成与 origin/{branch} 的合并：{decided}"
+    )
+    assert not (b / x_path).exists() and yq("check", "--now", at(5), cwd=b).code == 0
+
+
+def test_a_merge_started_by_hand_is_not_finished_by_sync(shared: Clones, yq: Runner) -> None:
+    a, b = shared(2)
+    x, x_path = case_in_both(yq, a, b, "宿舍停水")
+    _delete(a, x_path, "删除重复登记的案件")
+    git(a, "push", "-q")
+    assert yq("act", x, "note", "--text", "B 跟进", "--now", at(2), cwd=b).code == 0
+    git(b, "fetch", "-q")
+    merged = subprocess.run(
+        ["git", "merge", "origin/HEAD"], cwd=b, capture_output=True, check=False
+    )
+    assert merged.returncode != 0 and _merging(b)
+    result = yq("sync", "--now", at(3), cwd=b)
+    assert result.code == 1 and "不是 yqctl sync 开始的 git 合并" in result.err
+    assert yq("resolve", x, "--keep", cwd=b).code == 1 and _merging(b)

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from yqctl.errors import YqError
-from yqctl.store import tables
+from yqctl.store import tables, xlsx
 from yqctl.store.tables import read_table
 
 ROWS = [["标题", "链接"], ["食堂异物", "https://weibo.com/1"]]
@@ -93,7 +93,7 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_unread(
     path = tmp_path / "leads.xlsx"
     book.save(path)
     assert len(read_table(path, "leads.xlsx")) == 2
-    monkeypatch.setattr(tables, "MAX_EXPANDED_BYTES", 5000)
+    monkeypatch.setattr(xlsx, "MAX_EXPANDED_BYTES", 5000)
     with pytest.raises(YqError) as caught:
         read_table(path, "leads.xlsx")
     assert "解压后超过" in str(caught.value)

@@ -23,8 +23,12 @@ def notify(store: "Repo", message: "Message | None", event: str, *, dry_run: boo
         sys.stderr.write(f"【试发送，未发出】将发到：{names}\n{message.title}\n{message.body}\n")
         return True
     failed = [d for d in send(message, to) if not d.ok]
-    for delivery in failed:
-        sys.stderr.write(f"通知发送失败：{delivery.channel}（{delivery.detail}）\n")
+    for delivery in failed:  # the channel and its variable, never any part of the address
+        channel = delivery.channel
+        sys.stderr.write(
+            f"通知发送失败：{channel.name}（环境变量 {channel.url_env}）：{delivery.reason}；"
+            f'可运行 apprise -vv -b 测试 "${channel.url_env}" 查看详细原因（会显示地址）\n'
+        )
     if not failed:
         sys.stderr.write(f"已通知：{names}\n")
     return not failed

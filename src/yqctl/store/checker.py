@@ -82,6 +82,7 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
     report.problems.extend(p for p in _symlinks(repo.root) if p.path not in case_files)
     if policy is not None and org is not None:
         _check_templates(repo, report)
+    report.problems.extend(_undecided_deletions(repo))
     report.warnings.extend(_leftover_warnings(repo, time.time()))
     report.warnings.extend(_schema_warnings(repo))
     report.problems.sort()
@@ -126,6 +127,22 @@ def _schema_warnings(repo: Repo) -> list[Problem]:
     state = "不存在" if current is None else "与当前版本的案件格式不一致"
     fix = f"运行 yqctl schema -o {SCHEMA_FILE} 更新并提交"
     return [Problem(SCHEMA_FILE, 0, 0, f"编辑器用的案件格式说明{state}：{fix}")]
+
+
+def _undecided_deletions(repo: Repo) -> list[Problem]:
+    """Cases the merge ``sync`` stopped waits on: one side deleted, the other changed them."""
+    from yqctl.store.git import Git
+    from yqctl.store.parted import undecided
+
+    try:
+        waiting = undecided(Git(repo.root))
+    except YqError:
+        return []  # no git installed
+    return [
+        Problem(p.path, 0, 0, f"同步暂停：{p.sides}，需要决定："
+                f"yqctl resolve {p.case_id} --keep（保留修改）或 --delete（接受删除）")
+        for p in waiting
+    ]  # fmt: skip
 
 
 def _leftover_warnings(repo: Repo, now: float) -> list[Problem]:

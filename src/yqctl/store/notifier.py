@@ -1,16 +1,23 @@
 """Sending notifications through apprise (企业微信/钉钉/飞书群机器人, e-mail, webhooks).
 
 Each channel's address comes from the environment variable yq.yaml names, so no key or password
-is ever committed. What ``due --notify`` announced is remembered in ``.yqctl/notified.json``
-(local to the clone, like the index) so that cron does not repeat it every few minutes.
+is ever committed; and none is ever shown. apprise's own words about a channel quote its address
+(an invalid DingTalk secret's token, the whole WeCom key, the Lark URL with its token, a webhook's
+host), so they are never printed: while sending, logging is off and warnings are ignored, a
+failure is said in our words naming the channel and its variable, an exception by its type only,
+and the address is left out of every repr. What ``due --notify`` announced is remembered in
+``.yqctl/notified.json`` (local to the clone, like the index) so that cron does not repeat it
+every few minutes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+import logging
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from yqctl.core.config import CHANNEL_SCHEMES, Channel
@@ -18,7 +25,6 @@ from yqctl.core.notify import Message
 from yqctl.errors import YqError
 from yqctl.store.files import atomic_write, read_local
 from yqctl.store.index import CACHE_DIR, ensure_cache_dir
-from yqctl.textutil import first_line
 
 ANNOUNCED_FILE = "notified.json"
 
@@ -26,14 +32,17 @@ ANNOUNCED_FILE = "notified.json"
 @dataclass(frozen=True)
 class Target:
     channel: Channel
-    url: str
+    url: str = field(repr=False)  # carries the key
 
 
 @dataclass(frozen=True)
 class Delivery:
-    channel: str
-    ok: bool
-    detail: str = ""  # what apprise said when it failed
+    channel: Channel
+    reason: str = ""  # why it was not sent, in our words; "" when it was
+
+    @property
+    def ok(self) -> bool:
+        return not self.reason
 
 
 def targets(channels: list[Channel], event: str, env: Mapping[str, str]) -> list[Target]:
@@ -63,20 +72,36 @@ def targets(channels: list[Channel], event: str, env: Mapping[str, str]) -> list
 
 
 def send(message: Message, to: list[Target]) -> list[Delivery]:
+    return [Delivery(target.channel, _deliver(message, target.url)) for target in to]
+
+
+def _deliver(message: Message, url: str) -> str:
+    """'' once sent, else why not, in words that hold no part of ``url``."""
     import apprise
 
     kind = apprise.NotifyType.WARNING if message.urgent else apprise.NotifyType.INFO
-    results = []
-    for target in to:
-        sender = apprise.Apprise()
-        with apprise.LogCapture(level=apprise.logging.WARNING) as said:  # type: ignore[no-untyped-call]
-            ok = sender.add(target.url) and sender.notify(
-                body=message.body, title=message.title, notify_type=kind
-            )
-        # apprise's log lines carry the robot's key in URLs only at debug level; warnings do not
-        detail = "" if ok else first_line(said.getvalue()) or "地址无效或对方拒收"
-        results.append(Delivery(target.channel.name, bool(ok), detail))
-    return results
+    sender = apprise.Apprise()
+    try:
+        with _silenced():
+            if not sender.add(url):
+                return "地址无法解析：格式不对，或密钥、令牌中有多余或缺少的字符"
+            if sender.notify(body=message.body, title=message.title, notify_type=kind):
+                return ""
+    except Exception as exc:  # apprise's own failure: its text may quote the address
+        return f"发送时出错（{type(exc).__name__}）"
+    return "无法连接或对方拒收：检查网络，核对地址与密钥，确认机器人未被停用"
+
+
+@contextlib.contextmanager
+def _silenced() -> Iterator[None]:
+    """No log record (apprise's, urllib3's) reaches any handler, and no warning is shown."""
+    logging.disable(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def load_announced(root: Path) -> dict[str, str]:

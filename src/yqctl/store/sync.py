@@ -1,6 +1,10 @@
 """``yqctl sync``: fetch the shared remote, merge (cases by meaning), check, push; retry when
 someone pushed in between. Local commits are never rewritten or dropped: a failed step leaves
 them where they were and says what to do.
+
+A merge that fails is aborted, except when every conflict is a case deleted on one side and
+changed on the other: that needs a decision, so the merge waits for it (store/parted.py), and the
+next sync, once every such case is decided, commits the merge and goes on.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yqctl.errors import YqError
+from yqctl.store import parted
 from yqctl.store.git import Git, GitFailed
 from yqctl.store.gitsetup import register_driver
 from yqctl.store.lock import repo_lock
@@ -67,10 +72,13 @@ def sync(
     branch = _branch(git)
     name = remote or _remote_of(git, branch)
     register_driver(git)  # this clone merges cases by meaning from now on
-    _refuse_uncommitted(git)
     result = SyncResult(name, branch)
     env = _no_prompt_env()
     with repo_lock(root, "sync"):
+        waiting = parted.paused(git)
+        if waiting is not None:
+            parted.finish(git, waiting)  # the merge an earlier sync stopped, once decided
+        _refuse_uncommitted(git)
         for attempt in range(1, PUSH_ATTEMPTS + 1):
             result.attempts = attempt
             tracking = _fetch(git, name, branch, env)
@@ -153,6 +161,9 @@ def _merge(git: Git, tracking: str, result: SyncResult) -> None:
     try:
         git.run("merge", "--no-edit", "--quiet", tracking, env=git.identity_env())
     except GitFailed as exc:
+        stopped = parted.stop(git, tracking.removeprefix("refs/remotes/"))
+        if stopped is not None:
+            raise YqError(stopped) from None
         unmerged = git.run("diff", "--name-only", "--diff-filter=U").split()
         git.run("merge", "--abort", check=False)
         files = "、".join(unmerged) or "（见 git 的提示）"

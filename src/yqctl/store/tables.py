@@ -2,9 +2,10 @@
 or semicolon) and Excel ``.xlsx`` (the first sheet). Each row comes with the number the user sees:
 the line in a text file, the row in a sheet, so that every problem can be pointed at.
 
-The file is outside the repository and may be anything: its size and row count are capped, a
-workbook's XML is parsed through defusedxml (openpyxl uses it when installed), and only cell
-values are read (no formulas are evaluated, no macros run).
+The file is outside the repository and may be anything: its size and row count are capped; a
+workbook is read by store.xlsx in one streaming pass within limits on columns, cells, shared
+strings and text (its ``<dimension>`` is not trusted), and only cell values are read (no formulas
+are evaluated, no macros run).
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from pathlib import Path
 
 from yqctl.core.leads import Row
 from yqctl.errors import Problem, YqError
-from yqctl.store import yamlio
+from yqctl.store import xlsx, yamlio
 
 MAX_TABLE_BYTES = 50 * 1024 * 1024
-MAX_EXPANDED_BYTES = 1024 * 1024 * 1024  # a workbook's XML unpacked: more is a zip bomb
 MAX_ROWS = 100_000
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -80,35 +80,10 @@ def _delimiter(text: str) -> str:
 
 
 def _read_sheet(raw: bytes, display: str) -> list[Row]:
-    import warnings
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        with zipfile.ZipFile(
-            io.BytesIO(raw)
-        ) as archive:  # zipfile never unpacks more than it declares
-            expanded = sum(info.file_size for info in archive.infolist())
-        if expanded > MAX_EXPANDED_BYTES:
-            limit = MAX_EXPANDED_BYTES // (1024 * 1024)
-            raise _fail(display, f"解压后超过 {limit} MB，拒绝读取（不像是监测平台的导出表）")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "workbook contains no default style" and the like
-            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise _fail(display, f"不是有效的 .xlsx 文件（{type(exc).__name__}）") from None
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise _fail(display, "工作簿中没有工作表")
-        rows: list[Row] = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, list(cells)))  # type: ignore[arg-type]  # values are Cells
-            _check_rows(len(rows), display)
-    finally:
-        workbook.close()
+    rows: list[Row] = []
+    for row in xlsx.first_sheet_rows(raw, display):  # stops reading at the row limit
+        rows.append(row)
+        _check_rows(len(rows), display)
     return rows
 
 
@@ -118,5 +93,4 @@ def _check_rows(count: int, display: str) -> None:
 
 
 def _fail(display: str, message: str) -> YqError:
-    problem = Problem(display, 0, 0, message)
-    return YqError(str(problem), [problem])
+    return xlsx.refusal(display, message)

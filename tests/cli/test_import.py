@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from tests.cli.test_git_failures import git_state, refusing_hook
 from tests.conftest import NOW, Runner, git
+from yqctl.core.leads import MAX_LEADS
 
 Snapshot = Callable[[Path], dict[str, bytes]]
 HEADER = "标题,原文链接,来源,作者,发布时间,预警时间,正文,转发数,评论数,情感倾向"
@@ -253,3 +254,21 @@ def test_two_imports_of_one_export_at_once_open_each_lead_once(repo: Path, tmp_p
         ["网传二食堂饭菜有异物", "宿舍停水一天"]
     )
     assert git(repo, "status", "--porcelain") == ""
+
+
+@pytest.mark.slow
+def test_exactly_100000_data_rows_below_a_title_and_a_header_are_taken(
+    yq: Runner, repo: Path, tmp_path: Path
+) -> None:
+    """The limit counts data rows: the export's title line and header do not eat into it."""
+    path = tmp_path / "full.csv"
+    rows = (f"第{n}条,https://weibo.com/{n}/A,新浪微博,后勤处\n" for n in range(MAX_LEADS))
+    path.write_text("监测导出,,,\n标题,链接,来源,涉事单位\n" + "".join(rows), "utf-8")
+    result = yq("import", str(path), "--dry-run", "--json", "--repo", str(repo), "--now", NOW)
+    assert result.code == 0, result.err
+    assert len(result.json()["opened"]) == MAX_LEADS
+    with path.open("a", encoding="utf-8") as more:
+        more.write("再一条,https://weibo.com/x/A,新浪微博,后勤处\n")
+    refused = yq("import", str(path), "--dry-run", "--repo", str(repo), "--now", NOW)
+    assert refused.code == 1
+    assert f"full.csv:{MAX_LEADS + 3}:1: 表头以下超过 {MAX_LEADS} 行数据，请分批导入" in refused.err

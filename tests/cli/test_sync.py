@@ -363,6 +363,7 @@ def test_a_case_deleted_in_one_office_and_changed_in_another_is_named_and_decide
     assert again.code == 1 and f"{x}（" in again.err and _merging(b)
     blocked = yq("act", x, "note", "--text", "暂停时记录", "--now", at(9), cwd=b)
     assert blocked.code == 1 and "暂停时记录" not in (b / x_path).read_text("utf-8")
+    assert "git 正在合并中" in blocked.err and "yqctl resolve 编号 --keep" in blocked.err
     fields = yq("resolve", x, "--take", "ours", cwd=b)
     assert fields.code == 1 and "同步暂停在合并中" in fields.err
     head = git(b, "rev-parse", "HEAD")

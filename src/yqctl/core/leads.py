@@ -27,6 +27,7 @@ Cell = str | int | float | datetime | date | None
 Row = tuple[int, Sequence[Cell]]  # the row's number as the user sees it (line or sheet row), cells
 
 HEADER_SEARCH_ROWS = 20  # a title line or two may stand above the header
+MAX_LEADS = 100_000  # data rows in one import (below the header); README: "at most 100,000 rows"
 TITLE_FROM_TEXT = 40  # characters of the text that make a title when there is no title column
 SUMMARY_CHARS = 200
 EXCERPT_CHARS = 1000
@@ -217,9 +218,14 @@ def read_leads(
     at ``display:row:column``). Empty rows are skipped."""
     leads: list[Lead] = []
     problems: list[Problem] = []
+    data_rows = 0
     for number, cells in rows:
         if number <= header.row or all(_cell_text(cell) is None for cell in cells):
             continue
+        data_rows += 1
+        if data_rows > MAX_LEADS:
+            message = f"表头以下超过 {MAX_LEADS} 行数据，请分批导入"
+            raise YqError("", [Problem(display, number, 1, message)])
         reader = _RowReader(number, cells, header, display)
         lead = reader.lead(mapping, defaults, units)
         if reader.problems:

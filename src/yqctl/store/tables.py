@@ -14,12 +14,13 @@ import csv
 import io
 from pathlib import Path
 
-from yqctl.core.leads import Row
+from yqctl.core.leads import HEADER_SEARCH_ROWS, MAX_LEADS, Row
 from yqctl.errors import Problem, YqError
 from yqctl.store import xlsx, yamlio
 
 MAX_TABLE_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 100_000
+# rows read at most: the import's data rows and what may stand above the header
+MAX_ROWS = MAX_LEADS + HEADER_SEARCH_ROWS
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SHEET_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -89,7 +90,7 @@ def _read_sheet(raw: bytes, display: str) -> list[Row]:
 
 def _check_rows(count: int, display: str) -> None:
     if count > MAX_ROWS:
-        raise _fail(display, f"行数超过 {MAX_ROWS}，请分批导入")
+        raise _fail(display, f"行数超过 {MAX_ROWS}（数据最多 {MAX_LEADS} 行），请分批导入")
 
 
 def _fail(display: str, message: str) -> YqError:

@@ -245,6 +245,9 @@ def refuse_foreign_changes(root: Path, paths: list[str], command: str) -> None:
         return
     lines = [f"以下文件有不是本命令所做、尚未提交的修改，yqctl {command} 未做任何改动："]
     lines += [f"  {path}（{_STATES[state]}）" for path, state in found.items()]
+    if "unmerged" in found.values():
+        lines.append(f"git 正在合并中：{_MERGE_ADVICE}")
+        raise YqError("\n".join(lines))
     lines.append(
         "yqctl 每次只提交它自己的改动：若一并提交，这些修改会以本命令的名义、"
         "记在执行者名下（yqctl history），而不是真正修改的人。请先处理它们再重试："
@@ -258,6 +261,9 @@ def refuse_foreign_changes(root: Path, paths: list[str], command: str) -> None:
     raise YqError("\n".join(lines))
 
 
+_MERGE_ADVICE = (
+    "运行 yqctl sync 查看待决定的案件，用 yqctl resolve 编号 --keep 或 --delete 决定后重试"
+)
 _STATES = {
     "modified": "有未提交的修改",
     "staged": "有已暂存、未提交的修改",
@@ -306,6 +312,11 @@ def _explain(git: Git, exc: GitFailed) -> tuple[str, str]:
     advice = exc.lock_advice(git.root)
     if advice is not None:
         return f"{relative_to(str(exc.lock_file()), git.root)} 已存在（git 的锁文件）", advice
+    if "during a merge" in exc.stderr:  # sync paused on a case deleted on one side (parted.py)
+        return (
+            "git 正在合并中，合并完成前不能提交其他改动",
+            _MERGE_ADVICE,
+        )
     hooks = git.commit_hooks()
     if hooks:
         names = "、".join(hooks)

@@ -9,6 +9,11 @@ warm-up run, and reports min and median wall time. Floors, timed the same way:
 before it does anything); T2 = one process that parses the same case files with PyYAML's C loader
 (what a cold ``yqctl check`` must at least pay). Prints a Markdown table and writes
 bench/out/results.json.
+
+With ``--imports 10000,100000`` it also times ``yqctl import`` of a generated export of that many
+rows into a fresh repository (made, untimed, before every run), with each run's peak memory, beside
+T3: the same number of case-sized files written by one Python process and committed with
+``git add`` + ``git commit`` (what any import must at least pay).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -43,6 +49,18 @@ for folder, _dirs, files in os.walk(os.path.join(sys.argv[1], "cases")):
             count += 1
 assert count, "no case files"
 """
+T3_SCRIPT = """\
+import os, subprocess, sys
+root, rows = sys.argv[1], int(sys.argv[2])
+folder = os.path.join(root, "cases", "2026")
+os.makedirs(folder, exist_ok=True)
+body = "# 案件\\n" + "title: 网传某学院食堂饭菜出现异物\\n" * 40
+for n in range(rows):
+    with open(os.path.join(folder, f"YQ-20261124-{n:05d}.yaml"), "w", encoding="utf-8") as f:
+        f.write(body)
+subprocess.run(["git", "add", "cases"], cwd=root, check=True)
+subprocess.run(["git", "commit", "-qm", "floor"], cwd=root, check=True)
+"""
 
 
 @dataclass
@@ -56,7 +74,9 @@ class Bench:
     # size), or None (a floor itself)
     floor: str | None = None
     cold: bool = False  # remove the repository's .yqctl/ cache before every run
+    fresh: Path | None = None  # a new empty repository here before every run (imports)
     times: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)  # each run's peak memory (RSS), MB
     exit: int | None = None
     note: str = ""
 
@@ -99,28 +119,59 @@ def bench_env() -> dict[str, str]:
 
 
 def run_once(bench: Bench, repo: Path | None, options: Options) -> float | None:
-    """Wall time of one whole process (stdout discarded), or None when it timed out."""
+    """Wall time of one whole process (stdout discarded), or None when it timed out; its peak
+    memory goes to ``bench.peaks``."""
     if bench.cold and repo is not None:
         shutil.rmtree(repo / ".yqctl", ignore_errors=True)
+    if bench.fresh is not None:
+        fresh_repo(bench.fresh, options)
     started = time.perf_counter()
-    try:
-        result = subprocess.run(
+    with (
+        tempfile.TemporaryFile() as errors,  # a file, not a pipe: a full pipe would block it
+        subprocess.Popen(
             bench.argv,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=errors,
             env=options.env,
-            cwd=repo or BENCH,
-            timeout=options.timeout,
-        )
-    except subprocess.TimeoutExpired:
-        bench.note = f"超时（>{options.timeout:.0f} s）"
-        return None
-    elapsed = time.perf_counter() - started
-    bench.exit = result.returncode
-    if result.returncode != 0 and not bench.note:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        bench.note = f"exit {result.returncode}: {lines[-1][:120] if lines else ''}"
+            cwd=bench.fresh or repo or BENCH,
+        ) as process,
+    ):
+        try:
+            code, peak = _wait(process, options.timeout)  # wait4: this process's own peak RSS
+        except subprocess.TimeoutExpired:
+            process.kill()
+            bench.note = f"超时（>{options.timeout:.0f} s）"
+            return None
+        elapsed = time.perf_counter() - started
+        errors.seek(0)
+        stderr = errors.read()
+    bench.exit = code
+    bench.peaks.append(peak)
+    if code != 0 and not bench.note:
+        lines = stderr.decode("utf-8", "replace").strip().splitlines()
+        bench.note = f"exit {code}: {lines[-1][:120] if lines else ''}"
     return elapsed
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, float]:
+    """Exit code and peak RSS in MB (Linux counts ru_maxrss in KB) of a child, by ``wait4``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return process.returncode, usage.ru_maxrss / 1024
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(process.args, timeout)
+        time.sleep(0.005)
+
+
+def fresh_repo(path: Path, options: Options) -> None:
+    """A new, empty, committed university repository at ``path`` (not timed)."""
+    shutil.rmtree(path, ignore_errors=True)
+    subprocess.run(
+        [*yqctl_command(), "init", str(path)], check=True, env=options.env, capture_output=True
+    )
 
 
 def measure(bench: Bench, repo: Path | None, options: Options) -> Bench:
@@ -254,10 +305,51 @@ def size_benches(size: int, repo: Path, commands: set[str]) -> list[Bench]:
     return benches
 
 
+def import_csv(rows: int, keep: Path) -> Path:
+    """A monitoring export of ``rows`` leads (a title line, a header, one row per post), each
+    with its own link, made once and kept."""
+    path = keep / f"import-{rows}.csv"
+    if path.is_file():
+        return path
+    units = ("后勤处", "教务处", "学生处", "保卫处", "信息工程学院")  # the university's org.yaml
+    lines = ["舆情预警导出（2026-11-24）,,,,,,", "标题,原文链接,来源,作者,发布时间,正文,涉事单位"]
+    for n in range(rows):
+        lines.append(
+            f"网传某学院食堂饭菜出现异物（第{n}条）,https://weibo.com/{n}/Ab{n:x},新浪微博,"
+            f"校园吐槽君{n % 97},2026-11-{1 + n % 23:02d} {n % 24:02d}:{n % 60:02d},"
+            f"学生发帖称食堂饭菜中发现异物，配图显示餐盘中有疑似金属丝，评论区有人称此前也遇到过,"
+            f"{units[n % len(units)]}"
+        )
+    keep.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def import_benches(rows: int, keep: Path) -> list[Bench]:
+    """T3 and ``yqctl import`` of an export of ``rows`` rows, each into a fresh repository."""
+    export, target = import_csv(rows, keep), keep / f"import-target-{rows}"
+    now = ["--now", "2026-11-24T16:00:00+08:00"]
+    return [
+        Bench(
+            "T3: write the files, git add + commit",
+            [sys.executable, "-c", T3_SCRIPT, str(target), str(rows)],
+            rows,
+            fresh=target,
+        ),
+        Bench(
+            "yqctl import (rows)",
+            [*yqctl_command(), "import", str(export), *now],
+            rows,
+            "T3",
+            fresh=target,
+        ),
+    ]
+
+
 def wanted(bench: Bench, only: list[str]) -> bool:
     return (
         not only
-        or bench.name.startswith(("T1", "T2", "python"))
+        or bench.name.startswith(("T1", "T2", "T3", "python"))
         or any(part in bench.name for part in only)
     )
 
@@ -288,8 +380,8 @@ def ratio(bench: Bench, results: list[Bench]) -> str:
 
 def table(results: list[Bench]) -> str:
     lines = [
-        "| command | size | runs | min s | median s | ratio (min ÷ floor min) |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
+        "| command | size | runs | min s | median s | ratio (min ÷ floor min) | peak MB |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for bench in results:
         timing = (
@@ -298,9 +390,10 @@ def table(results: list[Bench]) -> str:
             else "— | —"
         )
         note = f" ({bench.note})" if bench.note else ""
+        peak = f"{max(bench.peaks):.0f}" if bench.peaks else "—"
         lines.append(
             f"| `{bench.name}`{note} | {bench.size or '—'} | {len(bench.times)} | {timing}"
-            f" | {ratio(bench, results)} |"
+            f" | {ratio(bench, results)} | {peak} |"
         )
     return "\n".join(lines)
 
@@ -326,6 +419,7 @@ def write_json(results: list[Bench], path: Path) -> None:
     for bench in results:
         row = asdict(bench)
         row.update(min=bench.min, median=bench.median, ratio=ratio(bench, results), argv=bench.argv)
+        row["fresh"] = str(bench.fresh) if bench.fresh else None
         rows.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -335,7 +429,9 @@ def write_json(results: list[Bench], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="对整个 yqctl 进程计时（基准测试）")
-    parser.add_argument("--sizes", default="1000,10000", help="案件数，逗号分隔（默认 1000,10000）")
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="案件数，逗号分隔（默认 1000,10000；空：不测）"
+    )
     parser.add_argument("--runs", type=int, default=5, help="每条命令计时次数（另有一次预热）")
     parser.add_argument(
         "--slow-runs", type=int, default=3, help=f"预热超过 {SLOW_SECONDS:.0f} s 的命令的计时次数"
@@ -349,6 +445,11 @@ def main(argv: list[str] | None = None) -> None:
         "--only",
         default="",
         help="只测名称含这些片段的命令（逗号分隔，如 'due (warm),check (cold)'）；底线总是测",
+    )
+    parser.add_argument(
+        "--imports",
+        default="",
+        help="也测 yqctl import：导出表行数，逗号分隔（如 10000,100000）；每次导入到新建的空仓库",
     )
     args = parser.parse_args(argv)
     only = [part.strip() for part in args.only.split(",") if part.strip()]
@@ -365,6 +466,8 @@ def main(argv: list[str] | None = None) -> None:
             in_turn.append((Bench(IN_TURN, argv, size, floor="smaller"), repo))
     if len(in_turn) > 1 and wanted(in_turn[0][0], only):
         results += measure_in_turn(in_turn, options)
+    for rows in (int(r) for r in args.imports.split(",") if r.strip()):
+        results += [measure(b, None, options) for b in import_benches(rows, args.keep.resolve())]
     sys.stderr.flush()
     print(table(results), flush=True)
     write_json(results, OUT / "results.json")

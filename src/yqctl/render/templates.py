@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -93,11 +93,16 @@ class TemplateSet:
         context: Mapping[str, Any],
         *,
         charts: Mapping[str, bytes] | None = None,
+        files: Iterable[Path] = (),
     ) -> str | bytes:
         """``stem`` (e.g. ``daily``) in ``fmt``: text for md/html, bytes for docx/pdf.
 
         ``charts`` are PNGs: ``charts.KEY`` in a template is an inline image in Word and a
         ``data:`` URI (for ``<img src>`` or ``![](…)``) in HTML, PDF and Markdown.
+
+        For PDF, relative URLs resolve against the repository (where the evidence paths a
+        document carries are relative to), and besides ``data:`` URIs only the built-in
+        templates' folder and ``files`` (the case's evidence) can be read (``render.pdf``).
         """
         name = template_name(stem, fmt)
         if fmt == "docx":
@@ -106,7 +111,9 @@ class TemplateSet:
         if fmt == "pdf":
             from yqctl.render.pdf import html_to_pdf  # weasyprint is slow to import
 
-            return html_to_pdf(text, base_url=self.origin(name).parent.as_uri() + "/")
+            base = self.repo_root or self.origin(name).parent
+            allowed = [self.builtin, *files]
+            return html_to_pdf(text, base_url=base.as_uri() + "/", allowed=allowed)
         return text
 
     def render_text(self, name: str, context: Mapping[str, Any]) -> str:

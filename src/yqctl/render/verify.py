@@ -24,6 +24,7 @@ from yqctl.render.documents import (
     period_document,
     special_document,
 )
+from yqctl.render.references import html_templates, outside_references
 from yqctl.render.templates import TemplateSet, template_name
 
 if TYPE_CHECKING:
@@ -39,11 +40,12 @@ FORMATS = ("md", "html", "docx")  # PDF is printed from the HTML template
 
 
 def check_templates(repo: Repo) -> tuple[list[Problem], list[Problem]]:
-    """(problems, warnings): every template that fails to render, and repository templates that
-    no document uses (a misspelt name would silently never override anything)."""
+    """(problems, warnings): every template that fails to render or refers to a resource the PDF
+    step would refuse, and repository templates that no document uses (a misspelt name would
+    silently never override anything)."""
     templates = TemplateSet(repo.root)
     available = set(templates.names())
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_outside_references(templates))
     for document in demo_documents(repo):
         for fmt in FORMATS:
             name = template_name(document.template, fmt)
@@ -92,6 +94,17 @@ def demo_cases(policy_name: str) -> list[Case]:
     folder = root / policy_name if (root / policy_name).is_dir() else root / "university"
     paths = sorted(folder.glob("*/*.yaml"))
     return [validate(Case, yamlio.load(path, path.name)) for path in paths]
+
+
+def _outside_references(templates: TemplateSet) -> Iterator[Problem]:
+    if templates.repo_dir is None:
+        return
+    for path in html_templates(templates.repo_dir):
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # rendering it names the problem
+        yield from outside_references(text, templates.display(path))
 
 
 def _unused(templates: TemplateSet, repo: Repo) -> Iterator[Problem]:

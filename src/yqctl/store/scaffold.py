@@ -59,10 +59,10 @@ institution、office、marking、title、generated_at）、charts（图表）。
 模板在 Jinja 沙箱中运行；写错的变量名会报错并指出文件和行号。
 生成 PDF 时只读取 data: 图片、yqctl 的图表和本案的证据文件（如 <img src="{{ e.path }}">），
 其他文件和网址一律拒绝，也不嵌入附件；`yqctl check` 会指出模板中这样的引用。
-`yqctl check` 会用演示案件渲染每个模板，模板出错在用到之前就能发现。
+`yqctl check` 会用演示案件渲染本目录中的模板（及引用它们的内置模板），模板出错在用到之前就能发现。
 
 Put a file here with the name of a built-in template to override it; `yqctl check` renders
-every template against the demo cases.
+the templates here (and the built-in ones that include them) against the demo cases.
 """
 
 

@@ -81,8 +81,8 @@ def test_operation_that_would_exhaust_memory_or_time_is_refused_at_once(
 def test_ordinary_use_of_the_limited_operations_still_works(
     source: str, expected: str, templates: TemplateSet, write_repo: Write
 ) -> None:
-    write_repo("daily.md.j2", source)
-    assert templates.render_text("daily.md.j2", {}) == expected
+    write_repo("daily.html.j2", source)
+    assert templates.render_text("daily.html.j2", {}) == expected
 
 
 def test_each_render_has_its_own_range_budget(templates: TemplateSet, write_repo: Write) -> None:
@@ -167,13 +167,13 @@ def test_after_a_partial_used_up_the_work_the_templates_using_it_fail_at_once(
         templates.render_text("daily.md.j2", DATA)
     assert str(first.value).startswith("templates/_part.md.j2:1:0: ")
     started: list[object] = []
-    start = templates._env.start_render
+    start = templates.environment("weekly.md.j2").start_render
 
     def recorded(data: object) -> None:
         started.append(data)
         start(data)
 
-    monkeypatch.setattr(templates._env, "start_render", recorded)
+    monkeypatch.setattr(templates.environment("weekly.md.j2"), "start_render", recorded)
     with pytest.raises(YqError) as second:
         templates.render_text("weekly.md.j2", DATA)
     assert second.value is first.value and started == []
@@ -204,7 +204,7 @@ def test_the_limit_is_counted_in_work_so_a_slow_machine_renders_the_same(
         fresh = TemplateSet(templates.repo_root, builtin=templates.builtin)
         with pytest.raises(YqError, match="计算量超过上限"):
             fresh.render_text("weekly.md.j2", DATA)
-        stopped.append(fresh._env.work_left)
+        stopped.append(fresh.environment("weekly.md.j2").work_left)
     assert stopped[0] == stopped[1] == -1  # the same step, whatever the clocks said
 
 
@@ -279,8 +279,8 @@ def test_a_large_honest_report_is_rendered_in_every_format(demo_repo: Path) -> N
     for name in ("weekly.md.j2", "weekly.html.j2"):
         text = templates.render_text(name, {**context(document), **charts})
         assert last in text
-        used = templates._env.work_budget - templates._env.work_left
-        assert used < templates._env.work_budget / 10, name
+        env = templates.environment(name)
+        assert env.work_budget - env.work_left < env.work_budget / 10, name
     blank = {key: BLANK_PNG for key in document.charts}
     word = templates.render(document.template, "docx", context(document), charts=blank)
     assert isinstance(word, bytes) and word.startswith(b"PK")

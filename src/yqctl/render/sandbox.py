@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import nodes, pass_environment
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context, LoopContext, Macro
@@ -102,7 +102,7 @@ def measure(data: Any) -> int:
     return int(total)
 
 
-class _CountingCodeGenerator(CodeGenerator):
+class CountingCodeGenerator(CodeGenerator):
     """Jinja's compiler, with the template's own work paid for: each ``for`` loop iterates
     through ``environment.loop_passes``, each ``~`` join and each run of the template's literal
     text is paid for by its length."""
@@ -131,7 +131,7 @@ class LimitedEnvironment(SandboxedEnvironment):
     and every loop pass, call, filter and character written is paid from a work budget."""
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
-    code_generator_class = _CountingCodeGenerator
+    code_generator_class = CountingCodeGenerator
 
     def __init__(self, **options: Any) -> None:
         finalize = options.pop("finalize", None)
@@ -143,8 +143,8 @@ class LimitedEnvironment(SandboxedEnvironment):
         self.globals["lipsum"] = _lipsum
         for name in ("center", "indent"):
             self.filters[name] = _width_checked(self.filters[name], name)
-        self.filters["replace"] = _replace_checked(self.filters["replace"])
-        self.filters["format"] = _format_checked(self.filters["format"])
+        self.filters["replace"] = replace_checked(self.filters["replace"])
+        self.filters["format"] = format_checked(self.filters["format"])
 
     def charge_filters(self) -> None:
         """Make every filter pay for the size of what it is given (after all are registered)."""
@@ -176,11 +176,14 @@ class LimitedEnvironment(SandboxedEnvironment):
             self.spend(1)
             yield item
 
-    def _charged_finalize(self, finalize: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
-        def charged(value: Any) -> Any:  # every {{ value }} written
+    def _charged_finalize(self, finalize: Callable[[Any], Any] | None) -> Callable[..., Any]:
+        # pass_environment also keeps Jinja from printing constants at compile time, which
+        # would escape them as HTML in a Markdown template
+        @pass_environment
+        def charged(environment: LimitedEnvironment, value: Any) -> Any:  # every {{ value }}
             if finalize is not None:
                 value = finalize(value)
-            self.spend(weight(value))
+            environment.spend(weight(value))
             return value
 
         return charged
@@ -229,6 +232,8 @@ class LimitedEnvironment(SandboxedEnvironment):
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # Jinja hands out its own wrapper of str.format when the attribute is read: check it there
+        if getattr(value, "__name__", None) not in ("format", "format_map"):
+            return None  # every attribute read comes here: the common case first
         wrapped = super().wrap_str_format(value)
         if wrapped is None:
             return None
@@ -312,7 +317,7 @@ def _check_format(text: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -
             _check_size(int(number), "format()")
 
 
-def _replace_checked(function: Callable[..., Any]) -> Callable[..., Any]:
+def replace_checked(function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def checked(eval_ctx: Any, text: Any, old: Any, new: Any, count: Any = None) -> Any:
         _check_replace(str(text), str(old), str(new), -1 if count is None else count)
@@ -321,7 +326,7 @@ def _replace_checked(function: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-def _format_checked(function: Callable[..., Any]) -> Callable[..., Any]:
+def format_checked(function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
         _check_percent(str(value), args if args else kwargs)

@@ -35,6 +35,7 @@ from jinja2.exceptions import SecurityError
 from yqctl import resources
 from yqctl.errors import Problem, YqError
 from yqctl.render.filters import FILTERS, finalize
+from yqctl.render.markdown import MARKDOWN_FILTERS, MarkdownEnvironment
 from yqctl.render.sandbox import LimitedEnvironment, TemplateLimitError, WorkLimitError
 
 TEXT_SUFFIXES = (".md.j2", ".html.j2")
@@ -53,9 +54,9 @@ class TemplateSet:
         self.builtin = (builtin or resources.data_dir("templates")).resolve()
         self.repo_dir = self.repo_root / "templates" if self.repo_root is not None else None
         self.dirs = [d for d in (self.repo_dir, self.builtin) if d is not None]
-        self._env = _text_environment(
-            [_Loader(d, self.repo_root if d == self.repo_dir else None) for d in self.dirs]
-        )
+        loaders = [_Loader(d, self.repo_root if d == self.repo_dir else None) for d in self.dirs]
+        self._env = _text_environment(LimitedEnvironment, loaders, autoescape=_autoescape)
+        self._md_env = _text_environment(MarkdownEnvironment, loaders, autoescape=True)
         # files a render used up its work in, with the error: the next render using one would too
         self._exhausted: dict[str, YqError] = {}
 
@@ -157,16 +158,22 @@ class TemplateSet:
         return text
 
     def render_text(self, name: str, context: Mapping[str, Any]) -> str:
-        """Render a ``.md.j2`` or ``.html.j2`` template (HTML autoescaped, Markdown verbatim)."""
+        """Render a ``.md.j2`` or ``.html.j2`` template, each escaping what it prints its own way
+        (``render.markdown`` for Markdown)."""
         if not name.endswith(TEXT_SUFFIXES):
             raise YqError(f"{name} 不是文本模板（应以 .md.j2 或 .html.j2 结尾）")
         origin = self.origin(name)
         self._stop_if_exhausted_before(name)
-        self._env.start_render(context)
+        env = self.environment(name)
+        env.start_render(context)
         try:
-            return self._env.get_template(name).render(context)
+            return env.get_template(name).render(context)
         except Exception as exc:  # anything a template does wrong is the template's problem
             raise self._stop_if_exhausted(exc, self._text_error(exc, origin)) from exc
+
+    def environment(self, name: str) -> LimitedEnvironment:
+        """The environment that renders the text template ``name``."""
+        return self._md_env if name.endswith(".md.j2") else self._env
 
     def render_docx(
         self, name: str, context: Mapping[str, Any], images: Mapping[str, bytes] | None = None
@@ -292,6 +299,8 @@ def _undefined(message: str) -> str:
 
 def _configure(env: LimitedEnvironment) -> LimitedEnvironment:
     env.filters.update(FILTERS)
+    if isinstance(env, MarkdownEnvironment):
+        env.filters.update(MARKDOWN_FILTERS)
     env.charge_filters()
     return env
 
@@ -338,12 +347,13 @@ def _stays_in(path: Path, root: Path | None) -> bool:
     return root is None or path.resolve().is_relative_to(root)
 
 
-def _text_environment(loaders: list[_Loader]) -> LimitedEnvironment:
-    loader = ChoiceLoader(loaders)
+def _text_environment(
+    kind: type[LimitedEnvironment], loaders: list[_Loader], *, autoescape: Any
+) -> LimitedEnvironment:
     return _configure(
-        LimitedEnvironment(
-            loader=loader,
-            autoescape=_autoescape,
+        kind(
+            loader=ChoiceLoader(loaders),
+            autoescape=autoescape,
             undefined=StrictUndefined,
             finalize=finalize,
             trim_blocks=True,

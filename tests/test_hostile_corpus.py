@@ -19,8 +19,8 @@ inputs (tests/data/yaml-test-suite-errors/) are each placed as a case file and a
 with their expected positions in ``tests/corpus/yaml-test-suite.expect``.
 
 Most commands run in-process (``tests.conftest.invoke``); a representative few as subprocesses.
-``yqctl check`` renders every template (about half a second), so one check run reads all the
-malformed case files at once, each in its own folder, and must report every one of them.
+``yqctl check`` renders every repository template, so one check run reads all the malformed
+case files at once, each in its own folder, and must report every one of them.
 """
 
 from __future__ import annotations

@@ -10,10 +10,12 @@ import io
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import NOW, Runner
+from yqctl import resources
 
 LEVEL3 = "YQ-20261106-VF40"  # 校长信箱建议延长图书馆开放时间 (三级, closed)
 LEVEL2 = "YQ-20261123-4TAV"  # 二级
@@ -304,6 +306,62 @@ def test_check_names_a_broken_template_by_file_and_line(yq: Runner, demo_repo: P
 
 
 def test_check_passes_the_built_in_templates(yq: Runner, demo_repo: Path) -> None:
+    result = yq("check", "--repo", str(demo_repo))
+    assert result.code == 0, result.out + result.err
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The templates rendered (by name), recorded as they are rendered."""
+    from yqctl.render.templates import TemplateSet
+
+    names: list[str] = []
+    for method in ("render_text", "render_docx"):
+        original = getattr(TemplateSet, method)
+
+        def spy(self: TemplateSet, name: str, *args: object, _original: Any = original) -> Any:
+            names.append(name)
+            return _original(self, name, *args)
+
+        monkeypatch.setattr(TemplateSet, method, spy)
+    return names
+
+
+def test_check_renders_no_built_in_template_on_its_own(
+    yq: Runner, demo_repo: Path, rendered: list[str]
+) -> None:
+    result = yq("check", "--repo", str(demo_repo))
+    assert result.code == 0, result.out + result.err
+    assert rendered == []  # their tests cover them; rendering all 18 took most of check's time
+
+
+def test_check_renders_the_repositorys_templates_and_the_built_in_ones_using_them(
+    yq: Runner, demo_repo: Path, rendered: list[str]
+) -> None:
+    builtin = resources.data_dir("templates")
+    shutil.copy(builtin / "_macros.md.j2", demo_repo / "templates" / "_macros.md.j2")
+    shutil.copy(builtin / "opinion.docx", demo_repo / "templates" / "opinion.docx")
+    result = yq("check", "--repo", str(demo_repo))
+    assert result.code == 0, result.out + result.err
+    using_macros = {f"{family}.md.j2" for family in ("registration", "opinion", "special")}
+    periods = {f"{family}.md.j2" for family in ("daily", "weekly", "monthly")}  # via _period
+    assert set(rendered) == using_macros | periods | {"opinion.docx"}
+
+
+def test_check_passes_on_a_busy_machine_no_clock_limits_a_render(
+    yq: Runner, demo_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What "渲染超过 1 秒" did under load: any wall-clock timer. None may be set now (work is
+    counted instead), so however slowly the machine renders, the outcome is the same."""
+    import signal
+
+    def no_timer(*args: object) -> None:
+        raise AssertionError("a wall-clock timer was set")
+
+    monkeypatch.setattr(signal, "setitimer", no_timer)
+    monkeypatch.setattr(signal, "alarm", no_timer)
+    for name in ("weekly.md.j2", "special.html.j2", "daily.docx"):
+        shutil.copy(resources.data_dir("templates") / name, demo_repo / "templates" / name)
     result = yq("check", "--repo", str(demo_repo))
     assert result.code == 0, result.out + result.err
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import NOW
 from yqctl.errors import YqError
 from yqctl.render import charts
 from yqctl.render.charts import bar_chart, cjk_font
@@ -98,3 +99,47 @@ def test_private_temp_dir_belongs_to_us() -> None:
     if hasattr(os, "getuid"):
         assert directory.stat().st_uid == os.getuid()
         assert directory.stat().st_mode & 0o077 == 0
+
+
+def _stale_font_cache(config: Path) -> dict[str, str]:
+    """An environment whose matplotlib font cache was built before any system font existed:
+    MPL_IGNORE_SYSTEM_FONTS hides them (only matplotlib's own fonts, none of them Chinese),
+    as on a machine where fonts-noto-cjk was installed after matplotlib first ran."""
+    if charts.cjk_font() is None:
+        pytest.skip("no Chinese font installed on this machine")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MPL", "XDG_"))}
+    env["MPLCONFIGDIR"] = str(config)
+    build = "from matplotlib import font_manager as f; print(len(f.fontManager.ttflist))"
+    subprocess.run(
+        [sys.executable, "-c", build], env={**env, "MPL_IGNORE_SYSTEM_FONTS": "1"}, check=True
+    )
+    [cache] = config.glob("fontlist-*.json")
+    assert not any(family in cache.read_text("utf-8") for family in charts.CJK_FAMILIES)
+    return env
+
+
+def test_a_font_installed_after_matplotlibs_cache_was_built_is_found(tmp_path: Path) -> None:
+    env = _stale_font_cache(tmp_path / "mpl")
+    code = "from yqctl.render.charts import cjk_font; print(cjk_font())"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() in charts.CJK_FAMILIES, result.stderr
+    # the rebuilt list is saved: the next run finds the font without scanning again
+    [cache] = (tmp_path / "mpl").glob("fontlist-*.json")
+    assert result.stdout.strip() in cache.read_text("utf-8")
+
+
+def test_report_with_charts_works_after_installing_a_font(demo_repo: Path, tmp_path: Path) -> None:
+    env = _stale_font_cache(tmp_path / "mpl")
+    target = tmp_path / "周报.html"
+    command = [sys.executable, "-m", "yqctl", "report", "weekly", "--week", "2026-W47"]
+    result = subprocess.run(
+        [*command, "--repo", str(demo_repo), "--now", NOW, "-o", str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "data:image/png;base64," in target.read_text("utf-8")

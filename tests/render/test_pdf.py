@@ -101,20 +101,96 @@ def web_server() -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
-def test_a_template_cannot_send_data_anywhere(web_server: tuple[str, list[str]]) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<link rel='stylesheet' href='{url}/style.css'><p>正文</p>",
+        "<img src='{url}/leak?title=舆情'><p>正文</p>",
+    ],
+)
+def test_a_template_cannot_send_data_anywhere(web_server: tuple[str, list[str]], body: str) -> None:
     url, requests = web_server
-    html = page(
-        f"<link rel='stylesheet' href='{url}/style.css'>"
-        f"<img src='{url}/leak?title=舆情'><p>正文</p>"
-    )
-    assert html_to_pdf(html).startswith(b"%PDF-")
+    with pytest.raises(YqError, match=f"外部资源 {url}/"):
+        html_to_pdf(page(body.format(url=url)))
     assert requests == []
 
 
 def test_relative_images_resolve_against_base_url(tmp_path: Path) -> None:
     (tmp_path / "logo.png").write_bytes(bar_chart("校徽", ["甲"], [1]))
-    pdf = html_to_pdf(page("<img src='logo.png'>"), base_url=tmp_path.as_uri() + "/")
+    pdf = html_to_pdf(
+        page("<img src='logo.png'>"), base_url=tmp_path.as_uri() + "/", allowed=[tmp_path]
+    )
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+
+
+# -- what a hostile template can make the PDF step read ------------------------------------------
+
+MARKER = "SECRET-MARKER-7f3a"  # stands for /etc/passwd or a private key: must never reach a PDF
+
+
+def write_secrets(folder: Path) -> Path:
+    """Files outside every allowed folder: a text file, a stylesheet and an image."""
+    folder.mkdir()
+    (folder / "secret.txt").write_text(f"root:x:0:0:{MARKER}:/root:/bin/bash\n")
+    (folder / "leak.css").write_text(f'body::after {{ content: "{MARKER}"; }}')
+    (folder / "leak.png").write_bytes(bar_chart(MARKER, ["甲"], [1]))
+    return folder
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    return write_secrets(tmp_path / "outside")
+
+
+# {out}: the folder as a file: URL; the base URL is tmp_path/allowed/deep/, so ../../outside/ leads
+# out of the allowed folder by a relative path
+LEAKS = {
+    "link-attachment": "<link rel='attachment' href='{out}/secret.txt'><p>正文</p>",
+    "a-attachment": "<a rel='attachment' href='../../outside/secret.txt'>附件</a>",
+    "img-relative": "<img src='../../outside/leak.png'>",
+    "img-symlink": "<img src='linked.png'>",
+    "css-url": "<div style=\"background: url('{out}/leak.png'); width: 20mm; height: 20mm\"></div>",
+    "css-import": "<style>@import url('{out}/leak.css');</style><p>正文</p>",
+    "link-stylesheet": "<link rel='stylesheet' href='../../outside/leak.css'><p>正文</p>",
+    "svg-image": "<img src=\"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' "
+    "width='10' height='10'><image href='{out}/leak.png' width='10' height='10'/></svg>\">",
+}
+
+
+def leaked(pdf: bytes) -> list[str]:
+    """What of ``outside`` a PDF holds: attachments, images, the marker in its text."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found = [f"attachment {name}" for name in reader.attachments]
+    found += [f"image on page {n}" for n, each in enumerate(reader.pages, 1) if each.images]
+    found += ["marker in text"] if MARKER in "".join(p.extract_text() for p in reader.pages) else []
+    return found
+
+
+@pytest.mark.parametrize("name", LEAKS)
+def test_a_template_cannot_make_the_pdf_read_a_file_outside_the_allowed_ones(
+    name: str, outside: Path, tmp_path: Path
+) -> None:
+    allowed = tmp_path / "allowed" / "deep"
+    allowed.mkdir(parents=True)
+    (allowed / "linked.png").symlink_to(outside / "leak.png")
+    html = page(LEAKS[name].format(out=outside.as_uri()))
+    try:
+        pdf = html_to_pdf(html, base_url=allowed.as_uri() + "/", allowed=[allowed])
+    except YqError as exc:
+        assert "已拒绝" in exc.message
+        assert "outside" in exc.message or "linked.png" in exc.message
+    else:
+        assert leaked(pdf) == [], "a file outside the allowed folder reached the PDF"
+        pytest.fail("the render should have been refused with a message naming the URL")
+
+
+def test_an_allowed_image_is_embedded_and_a_missing_one_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "shot.png").write_bytes(bar_chart("截图", ["甲"], [1]))
+    base = tmp_path.as_uri() + "/"
+    pdf = html_to_pdf(page("<img src='shot.png'>"), base_url=base, allowed=[tmp_path / "shot.png"])
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+    with pytest.raises(YqError, match=r"gone\.png 不存在"):
+        html_to_pdf(page("<img src='gone.png'>"), base_url=base, allowed=[tmp_path])
 
 
 def test_without_a_chinese_font_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -144,3 +220,13 @@ def test_missing_pango_names_the_packages(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(YqError) as caught:
         html_to_pdf(page("<p>日报</p>"))
     assert PANGO_PACKAGES in str(caught.value) and "Pango" in str(caught.value)
+
+
+def test_an_attachment_the_html_scan_misses_is_still_refused(
+    monkeypatch: pytest.MonkeyPatch, outside: Path
+) -> None:
+    # the rendered document is checked too, in case WeasyPrint learns another way to attach
+    monkeypatch.setattr(pdf_module, "_refuse_attachments", lambda page: None)
+    html = page(LEAKS["link-attachment"].format(out=outside.as_uri()))
+    with pytest.raises(YqError, match="不带附件"):
+        html_to_pdf(html, allowed=[outside])

@@ -117,9 +117,9 @@ def test_partials_of_html_are_autoescaped_too(templates: TemplateSet, write_buil
     assert templates.render_text("daily.html.j2", {"title": "A&B"}) == "<h1>A&amp;B</h1>"
 
 
-def test_markdown_is_not_escaped(templates: TemplateSet, write_builtin: Write) -> None:
+def test_markdown_escapes_what_it_prints(templates: TemplateSet, write_builtin: Write) -> None:
     write_builtin("daily.md.j2", "# {{ title }}\n")
-    assert templates.render_text("daily.md.j2", {"title": "<script>&"}) == "# <script>&\n"
+    assert templates.render_text("daily.md.j2", {"title": "<script>&"}) == "# \\<script\\>&\n"
 
 
 def test_none_renders_as_nothing(templates: TemplateSet, write_builtin: Write) -> None:

@@ -228,7 +228,7 @@ def test_html_is_balanced_and_self_contained(
     assert "@page" in text and "counter(pages)" in text
 
 
-def test_case_text_is_escaped_in_html_and_kept_in_one_markdown_cell(
+def test_case_text_is_escaped_in_html_and_in_markdown_kept_in_one_cell(
     yq: Runner, demo_repo: Path
 ) -> None:
     title = "<b>网传</b> 食堂 | 饭菜 & “异物”"
@@ -261,8 +261,8 @@ def test_case_text_is_escaped_in_html_and_kept_in_one_markdown_cell(
     assert "x=1&amp;y=2" in html
     markdown = render(yq, demo_repo, args, "md")
     row = next(line for line in markdown.splitlines() if line.startswith("| 舆情标题 |"))
-    assert row == "| 舆情标题 | <b>网传</b> 食堂 \\| 饭菜 & “异物” |"
+    assert row == "| 舆情标题 | \\<b\\>网传\\</b\\> 食堂 \\| 饭菜 & “异物” |"
     summary = next(line for line in markdown.splitlines() if line.startswith("| 内容摘要 |"))
-    assert summary.endswith("第一行 \\| 有竖线<br>第二行 <script>alert(1)</script> |")
+    assert summary.endswith("第一行 \\| 有竖线<br>第二行 \\<script\\>alert(1)\\</script\\> |")
     assert "校园 \\| 热点" in markdown
     assert "None" not in markdown + html

@@ -145,12 +145,51 @@ def require_cjk_font() -> str:
 
 @functools.cache
 def cjk_font() -> str | None:
-    """The first installed family of ``CJK_FAMILIES`` as matplotlib sees them, or None."""
+    """The first installed family of ``CJK_FAMILIES`` as matplotlib sees them, or None.
+
+    matplotlib reads its font list from a cache (``fontlist-*.json`` under MPLCONFIGDIR or
+    ~/.cache/matplotlib) built the first time it ran: a font installed since (the
+    ``apt-get install fonts-noto-cjk`` that ``NO_CJK_FONT`` asks for) is not in it. So before
+    giving up, the system's font directories are scanned once more, and the cache rewritten.
+    """
     _prepare_matplotlib()
     from matplotlib import font_manager
 
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    found = _first_cjk_family(font_manager.fontManager)
+    if found is None and _add_new_system_fonts(font_manager.fontManager):
+        found = _first_cjk_family(font_manager.fontManager)
+    return found
+
+
+def _first_cjk_family(manager: Any) -> str | None:
+    installed = {entry.name for entry in manager.ttflist}
     return next((family for family in CJK_FAMILIES if family in installed), None)
+
+
+def _add_new_system_fonts(manager: Any) -> bool:
+    """Add the system's fonts missing from ``manager``'s list and save the list to matplotlib's
+    cache; whether any was added (fonts are added with the public addfont, saved with json_dump)."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    # fc-list's answer is cached for the life of the process; a long-lived one asks again
+    fontconfig_files = getattr(font_manager, "_get_fontconfig_fonts", None)
+    if fontconfig_files is not None and hasattr(fontconfig_files, "cache_clear"):
+        fontconfig_files.cache_clear()
+    known = {entry.fname for entry in [*manager.ttflist, *manager.afmlist]}
+    added = False
+    for path in font_manager.findSystemFonts(fontext="ttf"):
+        if path in known:
+            continue
+        with contextlib.suppress(Exception):  # an unreadable font file: matplotlib skips it too
+            manager.addfont(path)
+            added = True
+    if added:
+        version = font_manager.FontManager.__version__
+        cache = Path(matplotlib.get_cachedir()) / f"fontlist-v{version}.json"
+        with contextlib.suppress(OSError):  # the next run then rescans again: slower, not wrong
+            font_manager.json_dump(manager, cache)
+    return added
 
 
 def _prepare_matplotlib() -> None:

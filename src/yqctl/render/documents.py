@@ -7,8 +7,10 @@ placed inline; Markdown gets none and draws its own text bars from the counts).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yqctl.core.case import Case
@@ -18,6 +20,7 @@ from yqctl.core.periods import Period
 from yqctl.core.reports import Count, PeriodReport, ReportOptions, period_report
 from yqctl.core.special import special_report
 from yqctl.core.views import Letterhead, to_jsonable
+from yqctl.layout import EVIDENCE_DIR
 
 if TYPE_CHECKING:
     from yqctl.render.templates import TemplateSet
@@ -43,6 +46,8 @@ class Document:
     head: Letterhead
     filename: str  # default output name, without suffix
     charts: dict[str, Chart] = field(default_factory=dict)
+    # the files on disk it may show: its case's evidence (the PDF step reads no other file)
+    shows: tuple[Path, ...] = ()
 
     def to_json(self) -> Any:
         return to_jsonable(self.doc)
@@ -66,13 +71,28 @@ def form_document(repo: Repo, case: Case, kind: FormKind, now: datetime) -> Docu
         doc: Any = registration_form(case, policy, repo.org, zone, head)
     else:
         doc = opinion_form(case, policy, zone, head)
-    return Document(kind.value, doc, head, f"{case.id}-{FORM_TITLES[kind]}")
+    name = f"{case.id}-{FORM_TITLES[kind]}"
+    return Document(kind.value, doc, head, name, shows=evidence_files(repo, case))
 
 
 def special_document(repo: Repo, case: Case, now: datetime) -> Document:
     head = letterhead(repo, "舆情专报", now, confidential=case.confidential)
     doc = special_report(case, repo.policy.policy, repo.calendar, repo.config.zone, now, head)
-    return Document("special", doc, head, f"{case.id}-舆情专报")
+    name = f"{case.id}-舆情专报"
+    return Document("special", doc, head, name, shows=evidence_files(repo, case))
+
+
+def evidence_files(repo: Repo, case: Case) -> tuple[Path, ...]:
+    """The case's recorded evidence files that really are in its ``evidence/<id>/`` folder.
+
+    Resolved (``realpath``) before the comparison: a path with ``..`` or a symlink out of the
+    folder, which a hand edit or a hostile commit can record, is left out.
+    """
+    folder = Path(os.path.realpath(repo.root / EVIDENCE_DIR / case.id))
+    recorded = {item.path for item in case.evidence}
+    recorded |= {source.evidence for source in case.sources if source.evidence}
+    resolved = (Path(os.path.realpath(repo.root / path)) for path in sorted(recorded))
+    return tuple(path for path in resolved if path.is_relative_to(folder) and path != folder)
 
 
 def period_document(
@@ -193,4 +213,6 @@ def render(templates: TemplateSet, document: Document, fmt: str) -> str | bytes:
     """The document as Markdown or HTML text, or .docx / .pdf bytes."""
     # Markdown draws its own text bars from the counts: no need to draw the charts for it
     charts = None if fmt == "md" else chart_images(document)
-    return templates.render(document.template, fmt, context(document), charts=charts)
+    return templates.render(
+        document.template, fmt, context(document), charts=charts, files=document.shows
+    )

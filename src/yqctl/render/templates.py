@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -27,6 +27,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     UndefinedError,
+    meta,
     nodes,
 )
 from jinja2.exceptions import SecurityError
@@ -34,7 +35,8 @@ from jinja2.exceptions import SecurityError
 from yqctl import resources
 from yqctl.errors import Problem, YqError
 from yqctl.render.filters import FILTERS, finalize
-from yqctl.render.sandbox import LimitedEnvironment, RenderTimeout, TemplateLimitError, time_limit
+from yqctl.render.markdown import MARKDOWN_FILTERS, MarkdownEnvironment
+from yqctl.render.sandbox import LimitedEnvironment, TemplateLimitError, WorkLimitError
 
 TEXT_SUFFIXES = (".md.j2", ".html.j2")
 DOCX_SUFFIX = ".docx"
@@ -52,10 +54,11 @@ class TemplateSet:
         self.builtin = (builtin or resources.data_dir("templates")).resolve()
         self.repo_dir = self.repo_root / "templates" if self.repo_root is not None else None
         self.dirs = [d for d in (self.repo_dir, self.builtin) if d is not None]
-        self._env = _text_environment(
-            [_Loader(d, self.repo_root if d == self.repo_dir else None) for d in self.dirs]
-        )
-        self._stopped: YqError | None = None  # a render ran out of time: the next ones would too
+        loaders = [_Loader(d, self.repo_root if d == self.repo_dir else None) for d in self.dirs]
+        self._env = _text_environment(LimitedEnvironment, loaders, autoescape=_autoescape)
+        self._md_env = _text_environment(MarkdownEnvironment, loaders, autoescape=True)
+        # files a render used up its work in, with the error: the next render using one would too
+        self._exhausted: dict[str, YqError] = {}
 
     # -- which files ----------------------------------------------------------------------------
 
@@ -78,6 +81,44 @@ class TemplateSet:
                 return candidate
         raise YqError(f"找不到模板 {name}：{self._looked_in()}")
 
+    def from_repository(self, name: str) -> bool:
+        """Whether rendering ``name`` reads a file of the repository's ``templates/``: its own,
+        or one it extends, includes or imports. ``check`` renders only these: the built-in
+        templates on their own are tested with yqctl itself."""
+        if self.repo_dir is None or not any(
+            p.name.endswith(TEMPLATE_SUFFIXES) for p in _files(self.repo_dir)
+        ):
+            return False  # nothing overridden (parsing the built-in ones would cost 0.3 s)
+        return any(path is None or path.parent == self.repo_dir for path in self._chain(name))
+
+    def _chain(self, name: str) -> Iterator[Path | None]:
+        """The files rendering ``name`` reads: its own, then those it extends, includes or
+        imports; None for one that cannot be known before rendering (missing, refused, computed
+        while rendering, unparsable)."""
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                origin = self.origin(current)
+            except YqError:
+                yield None
+                continue
+            yield origin
+            if current.endswith(TEXT_SUFFIXES):
+                try:
+                    parsed = self._env.parse(origin.read_text("utf-8"))
+                except (OSError, UnicodeDecodeError, TemplateSyntaxError):
+                    yield None
+                    continue
+                for referenced in meta.find_referenced_templates(parsed):
+                    if referenced is None:
+                        yield None
+                    else:
+                        todo.append(referenced)
+
     def display(self, path: Path) -> str:
         """A path as the user should see it: relative to the repository when inside it."""
         if self.repo_root is not None and path.is_relative_to(self.repo_root):
@@ -93,11 +134,16 @@ class TemplateSet:
         context: Mapping[str, Any],
         *,
         charts: Mapping[str, bytes] | None = None,
+        files: Iterable[Path] = (),
     ) -> str | bytes:
         """``stem`` (e.g. ``daily``) in ``fmt``: text for md/html, bytes for docx/pdf.
 
         ``charts`` are PNGs: ``charts.KEY`` in a template is an inline image in Word and a
         ``data:`` URI (for ``<img src>`` or ``![](…)``) in HTML, PDF and Markdown.
+
+        For PDF, relative URLs resolve against the repository (where the evidence paths a
+        document carries are relative to), and besides ``data:`` URIs only the built-in
+        templates' folder and ``files`` (the case's evidence) can be read (``render.pdf``).
         """
         name = template_name(stem, fmt)
         if fmt == "docx":
@@ -106,22 +152,28 @@ class TemplateSet:
         if fmt == "pdf":
             from yqctl.render.pdf import html_to_pdf  # weasyprint is slow to import
 
-            return html_to_pdf(text, base_url=self.origin(name).parent.as_uri() + "/")
+            base = self.repo_root or self.origin(name).parent
+            allowed = [self.builtin, *files]
+            return html_to_pdf(text, base_url=base.as_uri() + "/", allowed=allowed)
         return text
 
     def render_text(self, name: str, context: Mapping[str, Any]) -> str:
-        """Render a ``.md.j2`` or ``.html.j2`` template (HTML autoescaped, Markdown verbatim)."""
+        """Render a ``.md.j2`` or ``.html.j2`` template, each escaping what it prints its own way
+        (``render.markdown`` for Markdown)."""
         if not name.endswith(TEXT_SUFFIXES):
             raise YqError(f"{name} 不是文本模板（应以 .md.j2 或 .html.j2 结尾）")
         origin = self.origin(name)
-        if self._stopped is not None:
-            raise self._stopped
-        self._env.start_render()
+        self._stop_if_exhausted_before(name)
+        env = self.environment(name)
+        env.start_render(context)
         try:
-            with time_limit():
-                return self._env.get_template(name).render(context)
+            return env.get_template(name).render(context)
         except Exception as exc:  # anything a template does wrong is the template's problem
-            raise self._stop_if_timed_out(exc, self._text_error(exc, origin)) from exc
+            raise self._stop_if_exhausted(exc, self._text_error(exc, origin)) from exc
+
+    def environment(self, name: str) -> LimitedEnvironment:
+        """The environment that renders the text template ``name``."""
+        return self._md_env if name.endswith(".md.j2") else self._env
 
     def render_docx(
         self, name: str, context: Mapping[str, Any], images: Mapping[str, bytes] | None = None
@@ -138,17 +190,14 @@ class TemplateSet:
         except Exception as exc:  # not a zip, or not a Word document inside
             problem = Problem(self.display(origin), 0, 0, f"不是有效的 Word（.docx）文件：{exc}")
             raise YqError(str(problem), [problem]) from exc
-        if self._stopped is not None:
-            raise self._stopped
+        self._stop_if_exhausted_before(name)
         env = _DocxEnvironment()
+        env.start_render(context)
         try:
-            with time_limit():
-                template.render(
-                    _with_inline_images(template, context, images), env, autoescape=True
-                )
+            template.render(_with_inline_images(template, context, images), env, autoescape=True)
         except Exception as exc:
             error = self._docx_error(exc, origin, template, env)
-            raise self._stop_if_timed_out(exc, error) from exc
+            raise self._stop_if_exhausted(exc, error) from exc
         buffer = io.BytesIO()
         template.save(buffer)
         return buffer.getvalue()
@@ -161,10 +210,17 @@ class TemplateSet:
             return f"已查找{builtin}"
         return f"已查找仓库的 {self.display(self.repo_dir)}/ 和{builtin}"
 
-    def _stop_if_timed_out(self, exc: Exception, error: YqError) -> YqError:
-        if isinstance(exc, RenderTimeout):
-            self._stopped = error
+    def _stop_if_exhausted(self, exc: Exception, error: YqError) -> YqError:
+        if isinstance(exc, WorkLimitError) and error.problems:
+            self._exhausted[error.problems[0].path] = error
         return error
+
+    def _stop_if_exhausted_before(self, name: str) -> None:
+        """``check`` renders many documents with one partial: a runaway one is paid for once."""
+        if self._exhausted:
+            for path in self._chain(name):
+                if path is not None and (error := self._exhausted.get(self.display(path))):
+                    raise error
 
     def _outside(self, exc: _OutsideRepository) -> YqError:
         problem = Problem(self.display(exc.path), 0, 0, str(exc))
@@ -243,6 +299,9 @@ def _undefined(message: str) -> str:
 
 def _configure(env: LimitedEnvironment) -> LimitedEnvironment:
     env.filters.update(FILTERS)
+    if isinstance(env, MarkdownEnvironment):
+        env.filters.update(MARKDOWN_FILTERS)
+    env.charge_filters()
     return env
 
 
@@ -288,12 +347,13 @@ def _stays_in(path: Path, root: Path | None) -> bool:
     return root is None or path.resolve().is_relative_to(root)
 
 
-def _text_environment(loaders: list[_Loader]) -> LimitedEnvironment:
-    loader = ChoiceLoader(loaders)
+def _text_environment(
+    kind: type[LimitedEnvironment], loaders: list[_Loader], *, autoescape: Any
+) -> LimitedEnvironment:
     return _configure(
-        LimitedEnvironment(
-            loader=loader,
-            autoescape=_autoescape,
+        kind(
+            loader=ChoiceLoader(loaders),
+            autoescape=autoescape,
             undefined=StrictUndefined,
             finalize=finalize,
             trim_blocks=True,
@@ -390,6 +450,10 @@ def _with_inline_images(
         for key, png in (images or {}).items()
     }
     return {**context, "charts": {**(context.get("charts") or {}), **inline}}
+
+
+def _files(directory: Path) -> list[Path]:
+    return list(directory.iterdir()) if directory.is_dir() else []
 
 
 def _is_public(path: Path) -> bool:

@@ -1,9 +1,12 @@
-"""``yqctl check`` renders every template against the demo cases, so that a broken template is
-found on a quiet day, not when the 专报 is due.
+"""``yqctl check`` renders the repository's own templates against the demo cases, so that a broken
+template is found on a quiet day, not when the 专报 is due.
 
-The demo cases ship with yqctl; the repository's own configuration, organisation and policy are
-used, so a template that reads them is checked against the real ones. Charts are a blank image
-here: drawing them would test matplotlib, not the template.
+Only templates that read a file of the repository's ``templates/`` are rendered (an override, or a
+built-in template that includes an overriding partial): the built-in ones on their own are pinned
+by yqctl's tests, and rendering all eighteen was most of ``check``'s time. The demo cases ship with
+yqctl; the repository's own configuration, organisation and policy are used, so a template that
+reads them is checked against the real ones. Charts are a blank image here: drawing them would
+test matplotlib, not the template.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from yqctl.render.documents import (
     period_document,
     special_document,
 )
+from yqctl.render.references import html_templates, outside_references
 from yqctl.render.templates import TemplateSet, template_name
 
 if TYPE_CHECKING:
@@ -39,15 +43,16 @@ FORMATS = ("md", "html", "docx")  # PDF is printed from the HTML template
 
 
 def check_templates(repo: Repo) -> tuple[list[Problem], list[Problem]]:
-    """(problems, warnings): every template that fails to render, and repository templates that
-    no document uses (a misspelt name would silently never override anything)."""
+    """(problems, warnings): every template that fails to render or refers to a resource the PDF
+    step would refuse, and repository templates that no document uses (a misspelt name would
+    silently never override anything)."""
     templates = TemplateSet(repo.root)
-    available = set(templates.names())
-    problems: list[Problem] = []
-    for document in demo_documents(repo):
+    rendered = {name for name in templates.names() if templates.from_repository(name)}
+    problems: list[Problem] = list(_outside_references(templates))
+    for document in demo_documents(repo) if rendered else ():
         for fmt in FORMATS:
             name = template_name(document.template, fmt)
-            if name not in available:
+            if name not in rendered:
                 continue
             try:
                 _render(templates, document, fmt)
@@ -92,6 +97,17 @@ def demo_cases(policy_name: str) -> list[Case]:
     folder = root / policy_name if (root / policy_name).is_dir() else root / "university"
     paths = sorted(folder.glob("*/*.yaml"))
     return [validate(Case, yamlio.load(path, path.name)) for path in paths]
+
+
+def _outside_references(templates: TemplateSet) -> Iterator[Problem]:
+    if templates.repo_dir is None:
+        return
+    for path in html_templates(templates.repo_dir):
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # rendering it names the problem
+        yield from outside_references(text, templates.display(path))
 
 
 def _unused(templates: TemplateSet, repo: Repo) -> Iterator[Problem]:

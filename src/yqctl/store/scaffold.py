@@ -54,13 +54,18 @@ yqctl 自带全部模板。在此放一个与内置模板同名的文件，即�
 公共部分：_base.html.j2（页面、页眉“学校名称 · 内部资料”、页码）、_macros.*。
 模板内可用：doc（表单或报告的内容，字段见 `yqctl report weekly --json`）、head（页眉：
 institution、office、marking、title、generated_at）、charts（图表）。
-过滤器：cn_date、cn_datetime、blank（空栏留出下划线供手填）、md_cell。
+过滤器：cn_date、cn_datetime、blank（空栏留出下划线供手填）；Markdown 模板另有 md_cell（表格单元格）、
+md_link（<链接>）、md_code（`代码`）、md_pre（代码块中的一行）。
+Markdown 模板与 HTML 模板一样，自动转义输出的文字（# 标题、<script>、[链接](…) 都原样显示为文字）；
+宏的输出不再转义，确需原样输出时用 |safe。
 
 模板在 Jinja 沙箱中运行；写错的变量名会报错并指出文件和行号。
-`yqctl check` 会用演示案件渲染每个模板，模板出错在用到之前就能发现。
+生成 PDF 时只读取 data: 图片、yqctl 的图表和本案的证据文件（如 <img src="{{ e.path }}">），
+其他文件和网址一律拒绝，也不嵌入附件；`yqctl check` 会指出模板中这样的引用。
+`yqctl check` 会用演示案件渲染本目录中的模板（及引用它们的内置模板），模板出错在用到之前就能发现。
 
 Put a file here with the name of a built-in template to override it; `yqctl check` renders
-every template against the demo cases.
+the templates here (and the built-in ones that include them) against the demo cases.
 """
 
 

@@ -20,11 +20,14 @@ from pydantic_core import PydanticCustomError
 
 from yqctl.core.enums import Action, Category, Platform, Spread, Stance, Status
 from yqctl.core.model import Model, Text, strict_choice
+from yqctl.core.sources import URL_RE
 
 # Crockford's base32 without I, L, O, U: nothing to misread when an id is read out on the phone.
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Matched whole (fullmatch): `$` alone also matches before a final newline, and an id "…\n" must not
+# pass. The anchors stay for the editors' JSON Schema, which takes ID_RE.pattern as it is.
 ID_RE = re.compile(r"^YQ-(\d{8})-([0-9ABCDEFGHJKMNPQRSTVWXYZ]{4})$")
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 
 def _time_not_number(value: object) -> object:
@@ -48,7 +51,7 @@ ActionField = Annotated[Action, strict_choice(Action)]
 
 def check_case_id(value: str) -> str:
     """A case id is ``YQ-<YYYYMMDD>-<4 base32 chars>``; anything else (``../x`` too) is refused."""
-    if not isinstance(value, str) or not ID_RE.match(value):
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
         raise PydanticCustomError(
             "case_id",
             "案件编号 {value} 格式不对，应为 YQ-<发现日期YYYYMMDD>-<4位字符>，如 YQ-20261124-7KQ2",
@@ -72,14 +75,14 @@ class Source(Model):
     @field_validator("sha256")
     @classmethod
     def _sha256(cls, value: str | None) -> str | None:
-        if value is not None and not SHA256_RE.match(value):
+        if value is not None and not SHA256_RE.fullmatch(value):
             raise PydanticCustomError("sha256", "sha256 应为 64 位小写十六进制")
         return value
 
     @field_validator("url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://\S+$", value):
+        if value is not None and not URL_RE.fullmatch(value):
             raise PydanticCustomError("url", "链接应以 http:// 或 https:// 开头且不含空格")
         return value
 
@@ -151,7 +154,7 @@ class EvidenceItem(Model):
     @field_validator("sha256")
     @classmethod
     def _sha256(cls, value: str) -> str:
-        if not SHA256_RE.match(value):
+        if not SHA256_RE.fullmatch(value):
             raise PydanticCustomError("sha256", "sha256 应为 64 位小写十六进制")
         return value
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from yqctl.core.config import ImportMapping
 from yqctl.core.enums import LABELS, Category, Platform, Stance
-from yqctl.core.sources import guess_platform
+from yqctl.core.sources import URL_RE, guess_platform
 from yqctl.errors import Problem, UsageError, YqError
 from yqctl.textutil import first_line, shortened
 from yqctl.timeutil import parse_time
@@ -100,7 +100,7 @@ STANCE_WORDS: dict[str, Stance] = {
     "非敏感": Stance.neutral,
 }
 _MULTIPLIERS = {"万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "千": 1_000}
-_COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|亿|千|w|k)?\+?$", re.IGNORECASE)
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|千|w|k)?\+?", re.IGNORECASE)
 _DATE_WORDS = re.compile(r"(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?")
 
 
@@ -286,7 +286,7 @@ class _RowReader:
 
     def _url(self) -> str | None:
         url = self.text("url")
-        if url is not None and not re.match(r"^https?://\S+$", url):
+        if url is not None and not URL_RE.fullmatch(url):
             self.fail("url", f"{_quoted(url)} 不是 http:// 或 https:// 开头的链接")
             return None
         return url
@@ -367,7 +367,7 @@ def lead_time(text: str, zone: tzinfo) -> datetime:
 
 def count_value(text: str) -> int | None:
     """``1234``, ``1,234``, ``1.2万``, ``3亿``, ``10万+``; None if it is not a count."""
-    match = _COUNT.match(text.replace(",", "").replace("，", "").strip())
+    match = _COUNT.fullmatch(text.replace(",", "").replace("，", "").strip())
     if match is None:
         return None
     number = float(match[1]) * _MULTIPLIERS.get((match[2] or "").lower(), 1)

@@ -127,8 +127,8 @@ def custom_period(first: date, last: date, zone: tzinfo) -> Period:
 
 # ---- what users type ----------------------------------------------------------------------------
 
-_WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_WEEK_RE = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)  # both matched whole
+_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 def parse_day(text: str, *, flag: str = "--date") -> date:
@@ -139,7 +139,7 @@ def parse_day(text: str, *, flag: str = "--date") -> date:
 
 
 def parse_week(text: str, zone: tzinfo) -> Period:
-    match = _WEEK_RE.match(text.strip())
+    match = _WEEK_RE.fullmatch(text.strip())
     if match is None:
         raise UsageError(f"--week {text!r} 无法识别，请写成 ISO 周，如 2026-W47")
     year, week = int(match[1]), int(match[2])
@@ -150,7 +150,7 @@ def parse_week(text: str, zone: tzinfo) -> Period:
 
 
 def parse_month(text: str, zone: tzinfo) -> Period:
-    match = _MONTH_RE.match(text.strip())
+    match = _MONTH_RE.fullmatch(text.strip())
     if match is None or not 1 <= int(match[2]) <= 12:
         raise UsageError(f"--month {text!r} 无法识别，请写成 2026-11")
     return month_period(int(match[1]), int(match[2]), zone)

@@ -22,6 +22,7 @@ from yqctl.cli.common import (
     emit_json,
     open_repo,
     resolve_now,
+    styled,
     warn_unreadable,
 )
 
@@ -256,7 +257,7 @@ def _print(
     if invalid:
         err = console(stderr=True)
         rows = len({problem.line for problem in invalid})
-        err.print(f"[red]格式错误 {rows} 行{'（已跳过）' if not blocked else ''}：[/]")
+        err.print(styled("[red]格式错误 {} 行{}：[/]", rows, "" if blocked else "（已跳过）"))
         for problem in invalid:
             err.print(str(problem), markup=False)
     if created:

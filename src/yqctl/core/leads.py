@@ -20,7 +20,7 @@ from yqctl.core.config import ImportMapping
 from yqctl.core.enums import LABELS, Category, Platform, Stance
 from yqctl.core.sources import URL_RE, guess_platform
 from yqctl.errors import Problem, UsageError, YqError
-from yqctl.textutil import first_line, shortened
+from yqctl.textutil import first_line, shortened, unsafe_message
 from yqctl.timeutil import parse_time
 
 Cell = str | int | float | datetime | date | None
@@ -53,6 +53,7 @@ GENERIC = ImportMapping(
 BUILTIN: dict[str, ImportMapping] = {"generic": GENERIC}
 
 TEXT_FIELDS = ("title", "platform", "account", "text", "summary", "stance", "unit", "category")
+PROSE_FIELDS = frozenset({"text", "summary"})  # may hold line breaks; the others are one line
 TIME_FIELDS = ("published_at", "discovered_at")
 COUNT_FIELDS = ("posts", "reposts", "comments", "views")  # the signals grading reads
 
@@ -248,10 +249,19 @@ class _RowReader:
     def text(self, name: str) -> str | None:
         return _cell_text(self.cell(name))
 
+    def plain(self, name: str, value: str | None) -> bool:
+        """A cell's text holds nothing a case may not (control characters: issue 18 item 9)."""
+        message = value and unsafe_message(value, multiline=name in PROSE_FIELDS)
+        if message:
+            self.fail(name, message)
+        return not message
+
     def lead(
         self, mapping: ImportMapping, defaults: Defaults, units: Collection[str]
     ) -> Lead | None:
         values = {name: self.text(name) for name in TEXT_FIELDS}
+        for name, value in values.items():
+            self.plain(name, value)
         title, text = values["title"], values["text"]
         if title is None and text is None:
             self.fail("title", "缺少标题（也没有正文可作标题）")
@@ -286,6 +296,8 @@ class _RowReader:
 
     def _url(self) -> str | None:
         url = self.text("url")
+        if not self.plain("url", url):
+            return None
         if url is not None and not URL_RE.fullmatch(url):
             self.fail("url", f"{_quoted(url)} 不是 http:// 或 https:// 开头的链接")
             return None
@@ -469,7 +481,7 @@ def _cell_text(cell: Cell) -> str | None:
         return None
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    text = str(cell).strip()
+    text = str(cell).replace("\r\n", "\n").strip()  # a CSV cell's line breaks may be CRLF
     return text or None
 
 

@@ -165,4 +165,9 @@ def warn_unreadable(problems: list[Any]) -> None:
     for problem in problems:
         err.print(str(problem))
     files = len({problem.path for problem in problems})  # a file may have several problems
-    err.print(styled("[yellow]有 {} 个文件无法读取，已跳过（运行 yqctl check 查看）[/]", files))
+    err.print(
+        styled(
+            "[yellow]有 {} 个文件无法读取或无法计算处置时限，已跳过（运行 yqctl check 查看）[/]",
+            files,
+        )
+    )

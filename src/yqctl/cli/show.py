@@ -29,25 +29,34 @@ def show(
 ) -> None:
     """显示一个案件的全部信息：事实、级别及依据、来源、处置时限（按 --now 判断）、时间线、证据及其哈希核验、办结情况。"""
     from yqctl.core.deadlines import case_states
+    from yqctl.errors import YqError
     from yqctl.store.evidence import evidence_states
-    from yqctl.store.repo import check_id_argument
+    from yqctl.store.repo import check_id_argument, deadline_problem
 
     store = open_repo(repo)
     loaded = store.load_case(check_id_argument(case_id))
-    states = case_states(
-        loaded.case, store.policy.policy, store.calendar, store.config.zone, resolve_now(now, store)
-    )
+    moment = resolve_now(now, store)
+    policy, calendar, problems = store.policy.policy, store.calendar, []
+    try:
+        states = case_states(loaded.case, policy, calendar, store.zone, moment)
+    except YqError as exc:  # this case's own year is beyond the calendar: show the rest of it
+        states, problems = [], [deadline_problem(loaded.path, exc)]
     evidence = evidence_states(store.root, loaded.case)
     if as_json:
         data = loaded.case.model_dump(mode="json")
         deadlines = [s.to_json() for s in states]
         emit_json(
             {**data, "path": loaded.path, "deadlines": deadlines, "evidence_status": evidence}
+            | {"problems": [problem.to_json() for problem in problems]}
         )
-        return
-    _print(loaded, store, states)
-    _print_evidence(evidence)
-    _print_closure(loaded, store)
+    else:
+        _print(loaded, store, states)
+        _print_evidence(evidence)
+        _print_closure(loaded, store)
+        for problem in problems:
+            console(stderr=True).print(str(problem))
+    if problems:
+        raise typer.Exit(1)
 
 
 def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -> None:

@@ -6,9 +6,11 @@ Keys are English, values Chinese. Unknown keys are errors: a misspelt key must n
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BeforeValidator,
     Field,
@@ -29,6 +31,7 @@ from yqctl.core.model import (
     strict_choice,
 )
 from yqctl.core.sources import URL_RE
+from yqctl.timeutil import RANGE_TEXT, computable
 
 # Crockford's base32 without I, L, O, U: nothing to misread when an id is read out on the phone.
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -47,7 +50,16 @@ def _time_not_number(value: object) -> object:
     return value
 
 
-Time = Annotated[AwareDatetime, BeforeValidator(_time_not_number)]
+def _computable(value: datetime) -> datetime:
+    # every reader adds deadlines to a case's times and shows them in the repository's zone
+    if not computable(value):
+        raise PydanticCustomError(
+            "time_range", "时间 {value} " + RANGE_TEXT, {"value": value.isoformat()}
+        )
+    return value
+
+
+Time = Annotated[AwareDatetime, BeforeValidator(_time_not_number), AfterValidator(_computable)]
 Count = Annotated[StrictInt, Field(ge=0)]
 CategoryField = Annotated[Category, strict_choice(Category)]
 PlatformField = Annotated[Platform, strict_choice(Platform)]

@@ -21,7 +21,7 @@ from yqctl.core.enums import LABELS, Category, Platform, Stance
 from yqctl.core.sources import URL_RE, guess_platform
 from yqctl.errors import Problem, UsageError, YqError
 from yqctl.textutil import first_line, shortened, unsafe_message
-from yqctl.timeutil import parse_time
+from yqctl.timeutil import RANGE_TEXT, computable, read_time
 
 Cell = str | int | float | datetime | date | None
 Row = tuple[int, Sequence[Cell]]  # the row's number as the user sees it (line or sheet row), cells
@@ -304,6 +304,13 @@ class _RowReader:
         return url
 
     def _time(self, name: str, defaults: Defaults) -> datetime | None:
+        moment = self._cell_time(name, defaults)
+        if moment is not None and not computable(moment):  # a workbook's 1900-01-00, say
+            self.fail(name, f"{moment.isoformat()} {RANGE_TEXT}")
+            return None
+        return moment
+
+    def _cell_time(self, name: str, defaults: Defaults) -> datetime | None:
         value = self.cell(name)
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=defaults.zone)
@@ -374,7 +381,7 @@ def lead_time(text: str, zone: tzinfo) -> datetime:
     normal = _DATE_WORDS.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text.strip())
     normal = re.sub(r"(\d{4}-\d{2}-\d{2})\s*(\d{1,2}:)", r"\1 \2", normal)
     normal = re.sub(r" (\d):", r" 0\1:", normal)
-    return parse_time(normal, zone)
+    return read_time(normal, zone)  # its range is the row's to check (``_RowReader._time``)
 
 
 def count_value(text: str) -> int | None:

@@ -68,12 +68,26 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
         if policy is not None:
             _check_level(item, policy, report)
     report.files += len(case_files)
+    if policy is not None:
+        _check_deadlines(repo, report)
     if policy is not None and org is not None:
         _check_templates(repo, report)
     report.warnings.extend(_leftover_warnings(repo, time.time()))
     report.warnings.extend(_schema_warnings(repo))
     report.problems.sort()
     return report
+
+
+def _check_deadlines(repo: Repo, report: Report) -> None:
+    """Every case's deadlines can be computed, as ``due`` and the reports will compute them (and
+    remember them for ``due``): a case in a year the working-day calendar lacks is named here,
+    not first by a failing ``due``. The unreadable files among the problems are named already."""
+    try:
+        _, problems = repo.due_entries()
+    except YqError:
+        return  # the calendar file itself is broken: reported with the policies
+    named = set(report.problems)
+    report.problems.extend(problem for problem in problems if problem not in named)
 
 
 def _schema_warnings(repo: Repo) -> list[Problem]:

@@ -35,30 +35,38 @@ PROPERTY = settings(
 
 # --- strategies -------------------------------------------------------------------------------
 
-SPECIAL = [*": #-'\"!&*?|>%@`{}[],\\~=<\t", "\x85", "\u2028", "\u2029"]  # NEL, LS, PS break lines
+SPECIAL = [*": #-'\"!&*?|>%@`{}[],\\~=<"]
+# Tab and the Unicode line and paragraph separators (LS, PS break lines in YAML) are allowed in
+# prose only; NEL (\x85) is a C1 control, refused everywhere (issue 18 item 9)
+PROSE_SPECIAL = [*SPECIAL, "\t", "\u2028", "\u2029"]
 CHINESE = list("网传某学院食堂饭菜出现异物学生家长微博发帖称，。：；“”（）、《》【】——…")
 LETTERS = st.characters(
     codec="utf-8",
     exclude_categories=("Cs", "Cc", "Zl", "Zp"),  # no surrogates, controls or line separators
-    exclude_characters="\ufeff\ufffe\uffff",
+    # nor the bidi overrides and isolates, which a case may not hold (issue 18 item 9)
+    exclude_characters="\ufeff\ufffe\uffff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
 )
 EMOJI = list("😀🔥👍🏻🇨🇳✅")  # list(): one code point each (skin tone, flag halves)
 CHARS = st.one_of(
     st.sampled_from(SPECIAL), st.sampled_from(CHINESE), st.sampled_from(EMOJI), LETTERS
+)
+PROSE_CHARS = st.one_of(
+    st.sampled_from(PROSE_SPECIAL), st.sampled_from(CHINESE), st.sampled_from(EMOJI), LETTERS
 )
 
 
 @st.composite
 def texts(draw: st.DrawFn, *, multiline: bool = False, min_size: int = 1) -> str:
     """Text as people type it: quoting characters, leading spaces, long lines, line breaks."""
-    pieces = draw(st.lists(st.text(CHARS, min_size=1, max_size=20), min_size=1, max_size=6))
+    chars = PROSE_CHARS if multiline else CHARS
+    pieces = draw(st.lists(st.text(chars, min_size=1, max_size=20), min_size=1, max_size=6))
     text = draw(st.sampled_from([" ", "", "  "])).join(pieces)
     if draw(st.booleans()):
         text = " " * draw(st.integers(1, 3)) + text  # leading spaces must survive
     if draw(st.integers(0, 30)) == 0:
         text += "长" * 5000  # a very long line (ruamel wraps at 4096 unless told not to)
     if multiline and draw(st.booleans()):
-        more = draw(st.lists(st.text(CHARS, min_size=0, max_size=30), min_size=1, max_size=4))
+        more = draw(st.lists(st.text(chars, min_size=0, max_size=30), min_size=1, max_size=4))
         text = "\n".join([text, *more])
     return text if len(text) >= min_size else "标题"
 
@@ -260,12 +268,12 @@ def test_a_title_longer_than_any_line_width_is_not_folded() -> None:
 @pytest.mark.parametrize(
     "summary",
     [
-        "网传\x85某学院",  # NEL (pasted from a web page): written raw, it was read back as a space
         "网传\u2028某学院\u2029",  # LINE / PARAGRAPH SEPARATOR: raw, they shift every line number
         "\t第一行以 Tab 开头\n第二行",  # a `|` block whose first line starts with a Tab: unreadable
         "\n\n\t空行之后以 Tab 开头\n",
     ],
-    ids=["nel", "line-separators", "tab-first-line", "tab-after-blank-lines"],
+    # (NEL, \x85, pasted from a web page, was here too: a C1 control, it is now refused)
+    ids=["line-separators", "tab-first-line", "tab-after-blank-lines"],
 )
 def test_text_that_a_block_or_a_raw_line_break_would_change_is_written_escaped(
     summary: str,

@@ -2,7 +2,16 @@
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now
+from yqctl.cli.common import (
+    JsonOpt,
+    NowOpt,
+    RepoOpt,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+    styled,
+)
 
 SHOWN_WARNINGS = 5
 
@@ -30,20 +39,22 @@ def check(repo: RepoOpt = None, now: NowOpt = None, as_json: JsonOpt = False) ->
             }
         )
     else:
-        from rich.markup import escape
-
         out = console()
         for problem in report.failed:
-            out.print(str(problem), markup=False)
+            out.print(str(problem))
         for warning in report.warnings[:SHOWN_WARNINGS]:
-            out.print(f"[yellow]提醒[/] {escape(str(warning))}")
+            out.print(styled("[yellow]提醒[/] {}", warning))
         if len(report.warnings) > SHOWN_WARNINGS:
             hidden = len(report.warnings) - SHOWN_WARNINGS
-            out.print(f"[yellow]提醒[/] 另有 {hidden} 条提醒未显示（--json 可查看全部）")
+            out.print(styled("[yellow]提醒[/] 另有 {} 条提醒未显示（--json 可查看全部）", hidden))
         verdict = "[red]有问题[/]" if report.failed else "[green]全部通过[/]"
         out.print(
-            f"检查了 {report.files} 个文件：{verdict}，问题 {len(report.failed)} 个，"
-            f"提醒 {len(report.warnings)} 个"
+            styled(
+                f"检查了 {{}} 个文件：{verdict}，问题 {{}} 个，提醒 {{}} 个",
+                report.files,
+                len(report.failed),
+                len(report.warnings),
+            )
         )
     if report.failed:
         raise typer.Exit(1)

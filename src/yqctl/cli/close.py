@@ -20,6 +20,7 @@ from yqctl.cli.common import (
     console,
     emit_json,
     open_repo,
+    refuse_unsafe,
     resolve_now,
 )
 
@@ -76,6 +77,8 @@ def close(
             raise UsageError(f"{name} 不能为空：办结须写明处置结果和总结评估")
     if force and not (reason and reason.strip()):
         raise UsageError("--force 须用 --reason 说明为何在处置时限未完成时办结")
+    texts = {"--result": result, "--evaluation": evaluation, "--reason": reason, "--by": by}
+    refuse_unsafe(texts | {"--lessons": lessons, "--improvements": improvements})
     store = open_repo(repo, commit=not no_commit)
     moment = resolve_now(now, store)
     when = _when(at, store, moment)

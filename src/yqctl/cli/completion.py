@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from yqctl.cli.common import write
+
 COMPLETE_VAR = "_YQCTL_COMPLETE"  # the shell sets it when asking yqctl for completions
 
 
@@ -31,7 +33,7 @@ def completion(
     from typer._completion_shared import get_completion_script
 
     script = get_completion_script(prog_name="yqctl", complete_var=COMPLETE_VAR, shell=shell.value)
-    typer.echo(script)
+    write(script + "\n")
 
 
 def prepare() -> None:

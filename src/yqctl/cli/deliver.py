@@ -4,13 +4,12 @@ Text formats go to standard output unless ``-o`` is given; Word and PDF are file
 ``-o`` they are written to the current directory under the document's own name.
 """
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yqctl.cli.common import console, emit_json
+from yqctl.cli.common import console, emit_json, write
 
 if TYPE_CHECKING:
     from yqctl.render.documents import Document
@@ -51,7 +50,7 @@ def deliver(
     chosen = format_for(output, fmt)
     data = render(TemplateSet(store.root if store else None), document, chosen)
     if output is None and isinstance(data, str):
-        sys.stdout.write(data)
+        write(data)
         return
     target = output or Path(f"{document.filename}.{chosen}")
     write_output(target, data)

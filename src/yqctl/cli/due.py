@@ -13,7 +13,9 @@ from yqctl.cli.common import (
     emit_json,
     open_repo,
     resolve_now,
+    styled,
     warn_unreadable,
+    write_table,
 )
 from yqctl.timeutil import format_time  # light: datetime only; due's table calls it per row
 
@@ -95,7 +97,7 @@ def due(
     if text is None:
         emit_json([item.to_json() for item in items])
     else:
-        sys.stdout.write(text)
+        write_table(text)
     sent = _notify(items, moment, hidden, store, dry_run=dry_run) if notify else True
     overdue = any(item.state and item.state.status.value == "overdue" for item in items)
     if problems or (check and overdue) or not sent:
@@ -117,7 +119,7 @@ def status_label(state: "DeadlineState") -> tuple[str, str]:
 def status_text(state: "DeadlineState") -> str:
     """:func:`status_label` as rich markup (for the tables of ``grade`` and ``show``)."""
     text, style = status_label(state)
-    return f"[{style}]{text}[/]" if style else text
+    return styled(f"[{style}]{{}}[/]", text) if style else text
 
 
 def due_text(deadline: "Deadline", zone: "tzinfo") -> str:
@@ -127,7 +129,6 @@ def due_text(deadline: "Deadline", zone: "tzinfo") -> str:
 
 def deadline_table(states: "list[DeadlineState]", store: "Repo") -> "Table":
     """One case's deadlines (for ``grade`` and ``show``): what, clause, due, state, how it closes."""
-    from rich.markup import escape
     from rich.table import Table
 
     zone = store.zone
@@ -137,7 +138,7 @@ def deadline_table(states: "list[DeadlineState]", store: "Repo") -> "Table":
     for state in states:
         deadline = state.deadline
         table.add_row(
-            escape(deadline.title),
+            deadline.title,
             deadline.clause,
             due_text(deadline, zone),
             status_text(state),

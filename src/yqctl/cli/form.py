@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, open_repo, resolve_now
+from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, open_repo, resolve_now, styled
 from yqctl.cli.deliver import FormatOpt, OutputOpt, deliver
 
 if TYPE_CHECKING:
@@ -60,5 +60,9 @@ def _warn_if_not_required(store: "Repo", loaded: "LoadedCase", kind: "FormKind")
     if not needed:
         level = policy.level_name(loaded.case.level)
         console(stderr=True).print(
-            f"[yellow]提示：按现行策略，{level}案件不要求此表（{KINDS[kind.value]}）；仍照常生成。[/]"
+            styled(
+                "[yellow]提示：按现行策略，{}案件不要求此表（{}）；仍照常生成。[/]",
+                level,
+                KINDS[kind.value],
+            )
         )

@@ -14,7 +14,9 @@ from yqctl.cli.common import (
     console,
     emit_json,
     open_repo,
+    refuse_unsafe,
     resolve_now,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ def grade(
 
     if reason is not None and level is None:
         raise UsageError("--reason 用于人工定级，须与 --level 一起给出")
+    refuse_unsafe({"--reason": reason, "--by": by})
     store = open_repo(repo, commit=not (dry_run or no_commit))
     moment = resolve_now(now, store)
     case_id = check_id_argument(case_id)
@@ -173,7 +176,6 @@ def _print(
     dry_run: bool,
     store: "Repo",
 ) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from yqctl.cli.due import deadline_table
@@ -181,23 +183,25 @@ def _print(
     out = console()
     major = "，重大舆情" if result.major else ""
     verb = "（试算，未写入）" if dry_run else ""
-    out.print(f"[bold]{case_id}[/] 定为 [bold red]{result.level_name}[/]{major}{verb}")
+    out.print(
+        styled("[bold]{}[/] 定为 [bold red]{}[/]{}{}", case_id, result.level_name, major, verb)
+    )
     if result.overridden:
         out.print(
-            f"  人工定级，理由：{escape(result.override_reason or '')}（规则结果：{result.rule_level}级）"
+            f"  人工定级，理由：{result.override_reason or ''}（规则结果：{result.rule_level}级）"
         )
     for rule in result.matched_rules:
-        out.print(f"  命中 {rule.id}［{rule.clause}］{escape(rule.text)}")
+        out.print(f"  命中 {rule.id}［{rule.clause}］{rule.text}")
     people = Table(title="应通知", title_justify="left")
     for column in ("对象", "姓名", "电话", "邮箱", "说明"):
         people.add_column(column)
     for person in notify:
         people.add_row(
-            escape(person.title),
-            escape(person.name or ""),
-            escape(person.phone or ""),
-            escape(person.email or ""),
-            escape(person.note or ("org.yaml 未登记，请补充" if person.missing else "")),
+            person.title,
+            person.name or "",
+            person.phone or "",
+            person.email or "",
+            person.note or ("org.yaml 未登记，请补充" if person.missing else ""),
         )
     out.print(people)
     out.print(deadline_table(states, store))

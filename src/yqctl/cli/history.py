@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo
+from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo, styled
 
 KINDS = {"added": "+", "removed": "-", "changed": "~"}
 
@@ -17,8 +17,6 @@ def history(
 ) -> None:
     """显示案件的审计记录（来自 git）：谁、何时、改了哪些字段。"""
     from dataclasses import asdict
-
-    from rich.markup import escape
 
     from yqctl.store.audit import case_history
     from yqctl.store.repo import check_id_argument
@@ -40,15 +38,18 @@ def history(
     out = console()
     for revision in revisions:
         c = revision.commit
+        # the author and subject are whatever the commit says, written by anyone with the remote
         out.print(
-            f"[bold]{c.authored_at}[/]  {escape(c.author)}  [dim]{c.sha[:10]}[/]  {escape(c.subject)}"
+            styled(
+                "[bold]{}[/]  {}  [dim]{}[/]  {}", c.authored_at, c.author, c.sha[:10], c.subject
+            )
         )
         if revision.created:
             out.print("    + 新建案件")
         if not revision.readable:
             out.print("    （此版本无法解析）")
         for change in revision.changes:
-            out.print("    " + escape(_describe(change.field, change.kind, change.old, change.new)))
+            out.print("    " + _describe(change.field, change.kind, change.old, change.new))
 
 
 def _describe(field: str, kind: str, old: Any, new: Any) -> str:

@@ -22,7 +22,10 @@ from yqctl.cli.common import (
     emit_json,
     open_repo,
     resolve_now,
+    styled,
     warn_unreadable,
+    write,
+    write_table,
 )
 
 if TYPE_CHECKING:
@@ -243,7 +246,8 @@ def _print(
         if len(rows) > _BOXED_ROWS:  # rich lays out ~1,000 rows a second: plain columns
             from yqctl.cli.table import render
 
-            out.file.write(f"{heading} {len(rows)} 起\n{render(columns, rows, color=False)}")
+            write(f"{heading} {len(rows)} 起\n")
+            write_table(render(columns, rows, color=False))
         else:
             table = Table(title=f"{heading} {len(rows)} 起", title_justify="left")
             for column in columns:
@@ -264,7 +268,7 @@ def _print(
     if invalid:
         err = console(stderr=True)
         bad = len({problem.line for problem in invalid})
-        err.print(f"[red]格式错误 {bad} 行{'（已跳过）' if not blocked else ''}：[/]")
+        err.print(styled("[red]格式错误 {} 行{}：[/]", bad, "" if blocked else "（已跳过）"))
         for problem in invalid:
             err.print(str(problem), markup=False)
     if created:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NoCommitOpt, console, emit_json
+from yqctl.cli.common import JsonOpt, NoCommitOpt, console, emit_json, styled
 
 
 class CiKind(StrEnum):
@@ -71,7 +71,7 @@ def init(
         emit_json(result)
         return
     out = console()
-    out.print(f"已创建案件仓库 [bold]{result['root']}[/]（政策：{policy.value}）")
+    out.print(styled("已创建案件仓库 [bold]{}[/]（政策：{}）", result["root"], policy.value))
     if result["demo_cases"]:
         out.print(f"已加入 {result['demo_cases']} 个演示案件")
     out.print("下一步：编辑 org.yaml 填写各单位与岗位的联系方式，然后 yqctl new 登记舆情。")

@@ -12,6 +12,7 @@ from yqctl.cli.common import (
     emit_json,
     open_repo,
     warn_unreadable,
+    write_table,
 )
 
 if TYPE_CHECKING:
@@ -87,7 +88,8 @@ def _print(chosen: "list[CaseSummary]", store: "Repo") -> None:
                 marks + case["title"],
             ]
         )
-    sys.stdout.write(f"案件 {len(chosen)} 件\n")
+    text = f"案件 {len(chosen)} 件\n"
     if rows:
         headers = ("编号", "发现时间", "级别", "状态", "涉事单位", "类别", "标题")
-        sys.stdout.write(render(headers, rows, color=use_color(sys.stdout)))
+        text += render(headers, rows, color=use_color(sys.stdout))
+    write_table(text)

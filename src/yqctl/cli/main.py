@@ -43,6 +43,7 @@ from yqctl.cli import (
     sync,
 )
 from yqctl.cli import list as list_cmd
+from yqctl.cli.common import write
 from yqctl.cli.zh import localize, usage_error_text
 from yqctl.errors import UsageError, YqError
 
@@ -59,7 +60,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"yqctl {__version__}")
+        write(f"yqctl {__version__}\n")
         raise typer.Exit()
 
 
@@ -110,10 +111,10 @@ def main() -> None:
         # not standalone: click's usage errors come here, to be said in Chinese
         code = app(prog_name="yqctl", standalone_mode=False)
     except typer.TyperException as exc:  # click's: unknown option or command, bad value …
-        sys.stderr.write(usage_error_text(exc))
+        write(usage_error_text(exc), err=True)
         sys.exit(exc.exit_code)
     except typer.Abort:  # end of input at a prompt
-        sys.stderr.write("\n已取消\n")
+        write("\n已取消\n", err=True)
         sys.exit(1)
     except UsageError as exc:
         _print_error(exc)
@@ -122,13 +123,14 @@ def main() -> None:
         _print_error(exc)
         sys.exit(1)
     except KeyboardInterrupt:
-        sys.stderr.write("已中断\n")
+        write("已中断\n", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug of ours: say so briefly; YQCTL_DEBUG=1 shows the traceback
         if os.environ.get("YQCTL_DEBUG"):
             raise
-        sys.stderr.write(
-            f"yqctl 内部错误：{type(exc).__name__}: {exc}（设置 YQCTL_DEBUG=1 查看详情）\n"
+        write(
+            f"yqctl 内部错误：{type(exc).__name__}: {exc}（设置 YQCTL_DEBUG=1 查看详情）\n",
+            err=True,
         )
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)  # typer.Exit(code) arrives as a return value
@@ -136,4 +138,4 @@ def main() -> None:
 
 def _print_error(exc: YqError) -> None:
     text = str(exc)
-    sys.stderr.write(("错误：" + text if not exc.problems else text) + "\n")
+    write(("错误：" + text if not exc.problems else text) + "\n", err=True)

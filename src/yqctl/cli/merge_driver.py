@@ -8,11 +8,12 @@ syntax error, conflict markers) is merged line by line by ``git merge-file``, as
 """
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from yqctl.cli.common import write
 
 LABELS = ("本地", "共同祖先", "对方")  # git merge-file's -L labels: ours, base, theirs
 
@@ -37,14 +38,15 @@ def merge_driver(
         texts = [_text(file, display) for file in (base, ours, theirs)]
         merged = merge_texts(texts[0] or None, texts[1], texts[2], display)
     except YqError as exc:
-        sys.stderr.write(f"yqctl：{display} 无法按字段合并，改为逐行合并：\n{exc}\n")
+        write(f"yqctl：{display} 无法按字段合并，改为逐行合并：\n{exc}\n", err=True)
         raise typer.Exit(_merge_lines(base, ours, theirs)) from None
     atomic_write(ours, merged.text)
     if merged.conflicts:
         fields = "、".join(conflict.field for conflict in merged.conflicts)
-        sys.stderr.write(
+        write(
             f"yqctl：{display} 有 {len(merged.conflicts)} 处两边改得不同（{fields}），"
-            "暂取本地的值并记入 conflicts；合并后运行 yqctl resolve 选定\n"
+            "暂取本地的值并记入 conflicts；合并后运行 yqctl resolve 选定\n",
+            err=True,
         )
 
 

@@ -16,6 +16,8 @@ from yqctl.cli.common import (
     emit_json,
     open_repo,
     resolve_now,
+    styled,
+    write,
 )
 
 if TYPE_CHECKING:
@@ -126,7 +128,7 @@ def new(
         return
     out = console()
     out.print(
-        f"已登记 [bold]{loaded.case.id}[/]：{loaded.case.title}（{loaded.path}）", markup=True
+        styled("已登记 [bold]{}[/]：{}（{}）", loaded.case.id, loaded.case.title, loaded.path)
     )
     if first_actions:
         out.print("首先要做的事：")
@@ -167,4 +169,4 @@ def _prompt(text: str, allowed: list[str] | None) -> str:
         answer = str(typer.prompt(text)).strip()
         if answer and (allowed is None or answer in allowed):
             return answer
-        typer.echo(f"“{answer}”不是有效取值，请重新输入", err=True)
+        write(f"“{answer}”不是有效取值，请重新输入\n", err=True)

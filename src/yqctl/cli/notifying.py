@@ -2,8 +2,9 @@
 ``--dry-run`` show what would be sent."""
 
 import os
-import sys
 from typing import TYPE_CHECKING
+
+from yqctl.cli.common import write
 
 if TYPE_CHECKING:
     from yqctl.core.notify import Message
@@ -16,19 +17,20 @@ def notify(store: "Repo", message: "Message | None", event: str, *, dry_run: boo
 
     to = targets(store.config.notify, event, os.environ)  # checked even when there is nothing
     if message is None:
-        sys.stderr.write("没有需要通知的新情况，未发送\n")
+        write("没有需要通知的新情况，未发送\n", err=True)
         return True
     names = "、".join(t.channel.name for t in to)
     if dry_run:
-        sys.stderr.write(f"【试发送，未发出】将发到：{names}\n{message.title}\n{message.body}\n")
+        write(f"【试发送，未发出】将发到：{names}\n{message.title}\n{message.body}\n", err=True)
         return True
     failed = [d for d in send(message, to) if not d.ok]
     for delivery in failed:  # the channel and its variable, never any part of the address
         channel = delivery.channel
-        sys.stderr.write(
+        write(
             f"通知发送失败：{channel.name}（环境变量 {channel.url_env}）：{delivery.reason}；"
-            f'可运行 apprise -vv -b 测试 "${channel.url_env}" 查看详细原因（会显示地址）\n'
+            f'可运行 apprise -vv -b 测试 "${channel.url_env}" 查看详细原因（会显示地址）\n',
+            err=True,
         )
     if not failed:
-        sys.stderr.write(f"已通知：{names}\n")
+        write(f"已通知：{names}\n", err=True)
     return not failed

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo
+from yqctl.cli.common import JsonOpt, RepoOpt, console, emit_json, open_repo, styled
 
 app = typer.Typer(help="查看处置策略（定级规则、时限、通知对象）", no_args_is_help=True)
 
@@ -23,7 +23,6 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """以表格显示策略：级别、定级规则（含条款）、处置时限、逐级通知对象。"""
-    from rich.markup import escape
     from rich.table import Table
 
     from yqctl.core.policy_table import policy_tables
@@ -51,13 +50,14 @@ def show(
         )
         return
     out = console()
+    policy = loaded.policy
     out.print(
-        f"[bold]{escape(loaded.policy.name)}[/]（{loaded.policy.id}，{loaded.path}，{loaded.short_hash}）"
+        styled("[bold]{}[/]（{}，{}，{}）", policy.name, policy.id, loaded.path, loaded.short_hash)
     )
     for spec in tables:
         table = Table(title=spec.title, title_justify="left", show_lines=True)
         for header in spec.headers:
             table.add_column(header, overflow="fold")
         for row in spec.rows:
-            table.add_row(*(escape(cell) for cell in row))
+            table.add_row(*row)
         out.print(table)

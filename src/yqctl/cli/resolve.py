@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NoCommitOpt, RepoOpt, console, emit_json, open_repo
+from yqctl.cli.common import (
+    JsonOpt,
+    NoCommitOpt,
+    RepoOpt,
+    console,
+    emit_json,
+    open_repo,
+    styled,
+    write,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -153,14 +162,14 @@ def _ask(conflict: "MergeConflict") -> str:
             "或用 --take ours|theirs|base、--pick 字段=ours|theirs|base 指定"
         )
     out = console()
-    out.print(f"[bold]{conflict.field}[/] 两边改得不同：")
+    out.print(styled("[bold]{}[/] 两边改得不同：", conflict.field))
     for key, side in KEYS.items():
         out.print(f"  {key}. {SIDES[side]}：{_shown(getattr(conflict, side))}", markup=False)
     while True:
         answer = str(typer.prompt("取哪一个（1/2/3）")).strip()
         if answer in KEYS:
             return KEYS[answer]
-        typer.echo(f"“{answer}”不是 1、2 或 3，请重新输入", err=True)
+        write(f"“{answer}”不是 1、2 或 3，请重新输入\n", err=True)
 
 
 def _shown(value: Any) -> str:

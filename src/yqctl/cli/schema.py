@@ -20,14 +20,13 @@ def schema(
     """输出案件文件的 JSON Schema：编辑器（如装了 YAML 插件的 VS Code）据此补全和检查字段。
 
     yqctl init 已把它写成仓库根目录的 case.schema.json，yqctl new 写的案件文件第一行指向它。"""
-    import sys
-
+    from yqctl.cli.common import write
     from yqctl.store.files import atomic_write
     from yqctl.store.schema import schema_text
 
     text = schema_text()
     if output is None:
-        sys.stdout.write(text)
+        write(text)
         return
     atomic_write(output, text)
-    typer.echo(f"已写入 {output}")
+    write(f"已写入 {output}\n")

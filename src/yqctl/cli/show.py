@@ -4,7 +4,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now
+from yqctl.cli.common import (
+    JsonOpt,
+    NowOpt,
+    RepoOpt,
+    Styled,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+    styled,
+)
 
 if TYPE_CHECKING:
     from yqctl.core.deadlines import DeadlineState
@@ -19,25 +29,34 @@ def show(
 ) -> None:
     """显示一个案件的全部信息：事实、级别及依据、来源、处置时限（按 --now 判断）、时间线、证据及其哈希核验、办结情况。"""
     from yqctl.core.deadlines import case_states
+    from yqctl.errors import YqError
     from yqctl.store.evidence import evidence_states
-    from yqctl.store.repo import check_id_argument
+    from yqctl.store.repo import check_id_argument, deadline_problem
 
     store = open_repo(repo)
     loaded = store.load_case(check_id_argument(case_id))
-    states = case_states(
-        loaded.case, store.policy.policy, store.calendar, store.config.zone, resolve_now(now, store)
-    )
+    moment = resolve_now(now, store)
+    policy, calendar, problems = store.policy.policy, store.calendar, []
+    try:
+        states = case_states(loaded.case, policy, calendar, store.zone, moment)
+    except YqError as exc:  # this case's own year is beyond the calendar: show the rest of it
+        states, problems = [], [deadline_problem(loaded.path, exc)]
     evidence = evidence_states(store.root, loaded.case)
     if as_json:
         data = loaded.case.model_dump(mode="json")
         deadlines = [s.to_json() for s in states]
         emit_json(
             {**data, "path": loaded.path, "deadlines": deadlines, "evidence_status": evidence}
+            | {"problems": [problem.to_json() for problem in problems]}
         )
-        return
-    _print(loaded, store, states)
-    _print_evidence(evidence)
-    _print_closure(loaded, store)
+    else:
+        _print(loaded, store, states)
+        _print_evidence(evidence)
+        _print_closure(loaded, store)
+        for problem in problems:
+            console(stderr=True).print(str(problem))
+    if problems:
+        raise typer.Exit(1)
 
 
 def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -> None:
@@ -50,7 +69,7 @@ def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -
     flags = "".join(
         f" [reverse] {f} [/]" for f, on in (("演练", case.drill), ("涉密", case.confidential)) if on
     )
-    out.print(f"[bold]{case.id}[/]  {case.title}{flags}")
+    out.print(styled("[bold]{}[/]  {}" + flags, case.id, case.title))
     level = store.policy.policy.level_name(case.level)
     facts = Table.grid(padding=(0, 2))
     for name, value in (
@@ -61,29 +80,29 @@ def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -
         ("级别", level),
         ("状态", f"{case.status.value}（{label(case.status)}）"),
     ):
-        facts.add_row(f"[dim]{name}[/]", value)
+        facts.add_row(styled("[dim]{}[/]", name), value)
     out.print(facts)
     if case.summary:
-        out.print(f"\n[bold]摘要[/]\n{case.summary.rstrip()}")
+        out.print(styled("\n[bold]摘要[/]\n{}", case.summary.rstrip()))
     if case.sources:
-        out.print("\n[bold]来源[/]")
+        out.print(Styled("\n[bold]来源[/]"))
         for source in case.sources:
             when = format_time(source.published_at, zone) if source.published_at else ""
             out.print(
                 f"  {label(source.platform)}  {source.account or ''}  {when}  {source.url or ''}"
             )
     s = case.signals
-    out.print(
-        f"\n[bold]传播[/]  {label(s.spread)}，帖文 {s.posts}、转发 {s.reposts}、评论 {s.comments}、"
-        f"浏览 {s.views}" + ("，有害信息" if s.harmful else "")
+    spread = (
+        f"{label(s.spread)}，帖文 {s.posts}、转发 {s.reposts}、评论 {s.comments}、浏览 {s.views}"
     )
+    out.print(styled("\n[bold]传播[/]  {}", spread + ("，有害信息" if s.harmful else "")))
     policy = store.policy.policy
     rules = {rule.id: (rule.text, rule.clause) for rule in policy.rules}
     if policy.default is not None:  # the level of a case no rule matches
         rules[policy.default.id] = (policy.default.text, policy.default.clause)
     for grading in case.grading:
         name = grading.level_name or str(grading.level)
-        out.print(f"[bold]定级[/]  {format_time(grading.at, zone)}  {name}")
+        out.print(styled("[bold]定级[/]  {}  {}", format_time(grading.at, zone), name))
         if grading.override_reason:
             out.print(f"      人工定级：{grading.override_reason}", markup=False)
             continue
@@ -106,7 +125,6 @@ def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -
 
 
 def _print_evidence(rows: list[dict[str, object]]) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from yqctl.store.evidence import STATE_LABELS
@@ -118,8 +136,8 @@ def _print_evidence(rows: list[dict[str, object]]) -> None:
         table.add_column(column)
     for row in rows:
         state = STATE_LABELS[str(row["status"])]
-        shown = state if row["status"] == "ok" else f"[red]{state}[/]"
-        table.add_row(escape(str(row["path"])), shown)
+        shown = state if row["status"] == "ok" else styled("[red]{}[/]", state)
+        table.add_row(str(row["path"]), shown)
     console().print(table)
 
 
@@ -129,7 +147,7 @@ def _print_closure(loaded: "LoadedCase", store: "Repo") -> None:
     closure, out = loaded.case.closure, console()
     if closure is None:
         return
-    out.print(f"[bold]办结[/]  {format_time(closure.closed_at, store.zone)}", end="  ")
+    out.print(styled("[bold]办结[/]  {}", format_time(closure.closed_at, store.zone)), end="  ")
     for name, value in (
         ("处置结果", closure.result),
         ("总结评估", closure.evaluation),

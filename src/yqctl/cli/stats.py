@@ -8,10 +8,12 @@ from yqctl.cli.common import (
     JsonOpt,
     NowOpt,
     RepoOpt,
+    Styled,
     console,
     emit_json,
     open_repo,
     resolve_now,
+    styled,
     warn_unreadable,
 )
 
@@ -86,7 +88,7 @@ def _print(report: "PeriodReport") -> None:
 
     out = console()
     suffix = "" if report.complete else f"（截至 {report.as_of:%Y-%m-%d %H:%M}）"
-    out.print(f"[bold]处置时限落实情况[/]  {report.period.label}{suffix}")
+    out.print(styled("[bold]处置时限落实情况[/]  {}{}", report.period.label, suffix))
     if not report.deadlines:
         out.print("本时段内没有到期的处置时限。")
         return
@@ -105,11 +107,13 @@ def _print(report: "PeriodReport") -> None:
         table.add_column(name, footer=footer, justify="left" if name == "涉事单位" else "right")
     for row in report.unit_tallies:
         t = row.tally
-        missed = f"[bold red]{t.missed}[/]" if t.missed else "0"
+        missed = styled("[bold red]{}[/]", t.missed) if t.missed else "0"
         table.add_row(
             row.unit, str(t.total), str(t.on_time), str(t.late), missed, str(t.pending), t.rate_text
         )
     out.print(table)
     out.print(
-        "[dim]按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的不计入。[/]"
+        Styled(
+            "[dim]按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的不计入。[/]"
+        )
     )

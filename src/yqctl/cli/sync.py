@@ -4,7 +4,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from yqctl.cli.common import JsonOpt, NowOpt, RepoOpt, console, emit_json, open_repo, resolve_now
+from yqctl.cli.common import (
+    JsonOpt,
+    NowOpt,
+    RepoOpt,
+    console,
+    emit_json,
+    open_repo,
+    resolve_now,
+    styled,
+)
 
 if TYPE_CHECKING:
     from yqctl.store.sync import SyncResult
@@ -59,4 +68,4 @@ def _print(result: "SyncResult") -> None:
     out.print(f"已与 {result.remote}/{result.branch} 同步：{came}，{went}", markup=False)
     for path in result.conflicted:
         case_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
-        out.print(f"[yellow]有未解决的合并冲突[/] {path}：运行 yqctl resolve {case_id}")
+        out.print(styled("[yellow]有未解决的合并冲突[/] {}：运行 yqctl resolve {}", path, case_id))

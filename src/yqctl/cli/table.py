@@ -6,11 +6,11 @@ reads best as plain columns. Colour is used only on a terminal, and never with `
 """
 
 import os
-import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
 from yqctl.cli.zh import cells
+from yqctl.textutil import visible
 
 GAP = "  "
 ANSI = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "magenta": "35"}
@@ -61,11 +61,10 @@ def _style(cell: Cell) -> str:
 
 
 def printable(text: str) -> str:
-    """Control characters (a title may hold an escape sequence or a newline) as spaces, so a
-    case file cannot move the cursor or recolour the terminal of whoever lists it."""
-    if text.isprintable():
-        return text
-    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    """Control characters (a title may hold an escape sequence or a newline) written out
+    visibly (``\x1b``, ``\n``), so a case file cannot move the cursor or recolour the terminal
+    of whoever lists it, nor break a row in two."""
+    return visible(text, keep_lines=False)
 
 
 def _paint(text: str, style: str) -> str:

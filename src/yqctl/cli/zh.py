@@ -82,7 +82,9 @@ class ZhGroup(TyperGroup):
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
-            typer.echo(ctx.get_help(), err=True)
+            from yqctl.cli.common import write
+
+            write(ctx.get_help() + "\n", err=True)
             ctx.exit(2)
         return super().parse_args(ctx, args)
 

@@ -6,9 +6,11 @@ Keys are English, values Chinese. Unknown keys are errors: a misspelt key must n
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BeforeValidator,
     Field,
@@ -19,12 +21,24 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from yqctl.core.enums import Action, Category, Platform, Spread, Stance, Status
-from yqctl.core.model import Model, Text, strict_choice
+from yqctl.core.model import (
+    Line,
+    LineText,
+    Model,
+    PlainValue,
+    Prose,
+    ProseText,
+    strict_choice,
+)
+from yqctl.core.sources import URL_RE
+from yqctl.timeutil import RANGE_TEXT, computable
 
 # Crockford's base32 without I, L, O, U: nothing to misread when an id is read out on the phone.
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Matched whole (fullmatch): `$` alone also matches before a final newline, and an id "…\n" must not
+# pass. The anchors stay for the editors' JSON Schema, which takes ID_RE.pattern as it is.
 ID_RE = re.compile(r"^YQ-(\d{8})-([0-9ABCDEFGHJKMNPQRSTVWXYZ]{4})$")
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 
 def _time_not_number(value: object) -> object:
@@ -36,7 +50,16 @@ def _time_not_number(value: object) -> object:
     return value
 
 
-Time = Annotated[AwareDatetime, BeforeValidator(_time_not_number)]
+def _computable(value: datetime) -> datetime:
+    # every reader adds deadlines to a case's times and shows them in the repository's zone
+    if not computable(value):
+        raise PydanticCustomError(
+            "time_range", "时间 {value} " + RANGE_TEXT, {"value": value.isoformat()}
+        )
+    return value
+
+
+Time = Annotated[AwareDatetime, BeforeValidator(_time_not_number), AfterValidator(_computable)]
 Count = Annotated[StrictInt, Field(ge=0)]
 CategoryField = Annotated[Category, strict_choice(Category)]
 PlatformField = Annotated[Platform, strict_choice(Platform)]
@@ -48,7 +71,7 @@ ActionField = Annotated[Action, strict_choice(Action)]
 
 def check_case_id(value: str) -> str:
     """A case id is ``YQ-<YYYYMMDD>-<4 base32 chars>``; anything else (``../x`` too) is refused."""
-    if not isinstance(value, str) or not ID_RE.match(value):
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
         raise PydanticCustomError(
             "case_id",
             "案件编号 {value} 格式不对，应为 YQ-<发现日期YYYYMMDD>-<4位字符>，如 YQ-20261124-7KQ2",
@@ -61,25 +84,25 @@ class Source(Model):
     """Where the incident appeared: a public post."""
 
     platform: PlatformField
-    url: str | None = None
-    account: str | None = None  # public account name of the post, nothing more about the person
+    url: Line | None = None
+    account: Line | None = None  # public account name of the post, nothing more about the person
     published_at: Time | None = None
-    evidence: str | None = None  # repository-relative path of a screenshot/archive
+    evidence: Line | None = None  # repository-relative path of a screenshot/archive
     sha256: str | None = None  # of the evidence file; `yqctl check` verifies it
     stance: StanceField | None = None  # 倾向：critical 批评/质疑 | supportive 支持/理解 | neutral
-    excerpt: str | None = None  # 帖文摘录：公开帖文的原话，专报“传播态势”引用
+    excerpt: Prose | None = None  # 帖文摘录：公开帖文的原话，专报“传播态势”引用
 
     @field_validator("sha256")
     @classmethod
     def _sha256(cls, value: str | None) -> str | None:
-        if value is not None and not SHA256_RE.match(value):
+        if value is not None and not SHA256_RE.fullmatch(value):
             raise PydanticCustomError("sha256", "sha256 应为 64 位小写十六进制")
         return value
 
     @field_validator("url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://\S+$", value):
+        if value is not None and not URL_RE.fullmatch(value):
             raise PydanticCustomError("url", "链接应以 http:// 或 https:// 开头且不含空格")
         return value
 
@@ -109,49 +132,49 @@ class TimelineEntry(Model):
     at: Time  # when it happened (may be back-dated)
     recorded_at: Time | None = None  # when it was written down (set by yqctl)
     action: ActionField
-    by: str | None = None  # a unit or role, not a private person
-    text: str | None = None
+    by: Line | None = None  # a unit or role, not a private person
+    text: Prose | None = None
 
 
 class GradingEntry(Model):
     """One application of the policy (or an override) by `yqctl grade`."""
 
     at: Time
-    by: str | None = None
+    by: Line | None = None
     level: Annotated[StrictInt, Field(ge=1)]
-    level_name: str | None = None
+    level_name: Line | None = None
     major: StrictBool = False
-    policy: Text
-    policy_hash: str | None = None
-    matched: list[str] = []  # ids of the rules that matched
-    override_reason: str | None = None
+    policy: LineText
+    policy_hash: Line | None = None
+    matched: list[Line] = []  # ids of the rules that matched
+    override_reason: Prose | None = None
 
 
 class Closure(Model):
     """Set by `yqctl close`: the result and the 总结评估."""
 
     closed_at: Time
-    result: Text
-    evaluation: Text  # 总结评估：事件经过、处置是否及时得当
-    lessons: str | None = None  # 经验教训
-    improvements: str | None = None  # 改进措施
+    result: ProseText
+    evaluation: ProseText  # 总结评估：事件经过、处置是否及时得当
+    lessons: Prose | None = None  # 经验教训
+    improvements: Prose | None = None  # 改进措施
 
 
 class EvidenceItem(Model):
     """A preserved copy of a post (证据保全), added by ``yqctl evidence add``."""
 
-    path: Text  # repository-relative: evidence/<id>/<name>
+    path: LineText  # repository-relative: evidence/<id>/<name>
     sha256: str  # `yqctl evidence verify` and `yqctl check` recompute it
     size: Count  # bytes
-    media_type: Text  # image/png, text/html, multipart/related (MHTML), application/warc …
+    media_type: LineText  # image/png, text/html, multipart/related (MHTML), application/warc …
     captured_at: Time  # when it was preserved (the commit proves it too)
     source: Annotated[StrictInt, Field(ge=1)] | None = None  # which source (from 1) it shows
-    note: str | None = None
+    note: Prose | None = None
 
     @field_validator("sha256")
     @classmethod
     def _sha256(cls, value: str) -> str:
-        if not SHA256_RE.match(value):
+        if not SHA256_RE.fullmatch(value):
             raise PydanticCustomError("sha256", "sha256 应为 64 位小写十六进制")
         return value
 
@@ -159,10 +182,10 @@ class EvidenceItem(Model):
 class MergeConflict(Model):
     """A value two clones changed differently, left by the merge driver for ``yqctl resolve``."""
 
-    field: Text  # dotted: title, signals.reposts, sources.1.account
-    base: Any = None  # 共同祖先的值 (None: absent)
-    ours: Any = None  # 本地的值 — the value the file holds until resolved
-    theirs: Any = None  # 对方（合入一方）的值
+    field: LineText  # dotted: title, signals.reposts, sources.1.account
+    base: PlainValue = None  # 共同祖先的值 (None: absent)
+    ours: PlainValue = None  # 本地的值 — the value the file holds until resolved
+    theirs: PlainValue = None  # 对方（合入一方）的值
 
 
 class Case(Model):
@@ -170,12 +193,12 @@ class Case(Model):
 
     version: Literal[1]
     id: Annotated[str, Field(validate_default=False)]
-    title: Text
+    title: LineText
     discovered_at: Time  # 发现时间: deadlines count from here unless the policy says otherwise
-    discovered_by: str | None = None
-    unit: Text  # 涉事单位: a key of org.yaml units
+    discovered_by: Line | None = None
+    unit: LineText  # 涉事单位: a key of org.yaml units
     category: CategoryField
-    summary: str | None = None
+    summary: Prose | None = None
     sources: list[Source] = []
     signals: Signals = Signals()
     level: Annotated[StrictInt, Field(ge=1)] | None = None  # set only by `yqctl grade`

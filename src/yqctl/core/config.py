@@ -9,7 +9,7 @@ from pydantic import Field, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
 from yqctl.core.enums import Category, Platform
-from yqctl.core.model import Model, Text, strict_choice
+from yqctl.core.model import Line, Model, Text, strict_choice
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -80,7 +80,7 @@ class RepoConfig(Model):
     office: str = "舆情工作领导小组办公室"  # 报告的发文单位
     policy: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = "university"
     timezone: str = DEFAULT_TIMEZONE
-    default_author: str | None = None  # 时间线 by 的默认值（岗位，如“舆情办值班员”）
+    default_author: Line | None = None  # 时间线 by 的默认值（岗位，如“舆情办值班员”）
     marking: Text = "内部资料"  # 表单、报告每页页眉的标识
     confidential_marking: Text = (
         "内部资料 严格控制知悉范围"  # 涉密案件（confidential: true）的页眉标识

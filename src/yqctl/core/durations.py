@@ -27,10 +27,13 @@ if TYPE_CHECKING:
 
 END_OF_DAY = time(23, 59, 59)  # 当日内: the last second of the day, as the seed's "发现当日内"
 
-_FIXED_RE = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
-_WORKDAYS_RE = re.compile(r"^(\d+)wd$")
+_FIXED_RE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?")  # matched whole: "2h\n" is not a duration
+_WORKDAYS_RE = re.compile(r"(\d+)wd")
 SPELLINGS = "2h、48h、90m、1h30m、immediate、end_of_day、3wd、until_done"
 MAX_WORKDAYS = 366  # a guard: no policy counts a year of working days, and a bad file must not hang
+# and no fixed span is longer: a due time then stays as far within datetime's range as the case's
+# own times (timeutil.computable), where 99999999h overflowed for every case
+MAX_SPAN_MINUTES = MAX_WORKDAYS * 24 * 60
 
 
 class DurationKind(StrEnum):
@@ -101,13 +104,15 @@ def parse_duration(text: object) -> Duration:
         raise _bad(text, "（应为字符串）")
     if text in {"immediate", "end_of_day", "until_done"}:
         return Duration(DurationKind(text), 0, text)
-    if match := _WORKDAYS_RE.match(text):
+    if match := _WORKDAYS_RE.fullmatch(text):
         if int(match[1]) > MAX_WORKDAYS:
             raise _bad(text, f"（工作日数不能超过 {MAX_WORKDAYS}）")
         return _positive(Duration(DurationKind.workdays, int(match[1]), text))
-    match = _FIXED_RE.match(text)
+    match = _FIXED_RE.fullmatch(text)
     if text and match:
         minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
+        if minutes > MAX_SPAN_MINUTES:
+            raise _bad(text, f"（固定时长不能超过 {MAX_WORKDAYS} 天）")
         return _positive(Duration(DurationKind.fixed, minutes, text))
     raise _bad(text)
 

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from yqctl.core.config import ImportMapping
 from yqctl.core.enums import LABELS, Category, Platform, Stance
-from yqctl.core.sources import guess_platform
+from yqctl.core.sources import URL_RE, guess_platform
 from yqctl.errors import Problem, UsageError, YqError
-from yqctl.textutil import first_line, shortened
-from yqctl.timeutil import parse_time
+from yqctl.textutil import first_line, shortened, unsafe_message
+from yqctl.timeutil import RANGE_TEXT, computable, read_time
 
 Cell = str | int | float | datetime | date | None
 Row = tuple[int, Sequence[Cell]]  # the row's number as the user sees it (line or sheet row), cells
@@ -54,6 +54,7 @@ GENERIC = ImportMapping(
 BUILTIN: dict[str, ImportMapping] = {"generic": GENERIC}
 
 TEXT_FIELDS = ("title", "platform", "account", "text", "summary", "stance", "unit", "category")
+PROSE_FIELDS = frozenset({"text", "summary"})  # may hold line breaks; the others are one line
 TIME_FIELDS = ("published_at", "discovered_at")
 COUNT_FIELDS = ("posts", "reposts", "comments", "views")  # the signals grading reads
 
@@ -101,7 +102,7 @@ STANCE_WORDS: dict[str, Stance] = {
     "非敏感": Stance.neutral,
 }
 _MULTIPLIERS = {"万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "千": 1_000}
-_COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|亿|千|w|k)?\+?$", re.IGNORECASE)
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|千|w|k)?\+?", re.IGNORECASE)
 _DATE_WORDS = re.compile(r"(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?")
 
 
@@ -254,10 +255,19 @@ class _RowReader:
     def text(self, name: str) -> str | None:
         return _cell_text(self.cell(name))
 
+    def plain(self, name: str, value: str | None) -> bool:
+        """A cell's text holds nothing a case may not (control characters: issue 18 item 9)."""
+        message = value and unsafe_message(value, multiline=name in PROSE_FIELDS)
+        if message:
+            self.fail(name, message)
+        return not message
+
     def lead(
         self, mapping: ImportMapping, defaults: Defaults, units: Collection[str]
     ) -> Lead | None:
         values = {name: self.text(name) for name in TEXT_FIELDS}
+        for name, value in values.items():
+            self.plain(name, value)
         title, text = values["title"], values["text"]
         if title is None and text is None:
             self.fail("title", "缺少标题（也没有正文可作标题）")
@@ -292,12 +302,21 @@ class _RowReader:
 
     def _url(self) -> str | None:
         url = self.text("url")
-        if url is not None and not re.match(r"^https?://\S+$", url):
+        if not self.plain("url", url):
+            return None
+        if url is not None and not URL_RE.fullmatch(url):
             self.fail("url", f"{_quoted(url)} 不是 http:// 或 https:// 开头的链接")
             return None
         return url
 
     def _time(self, name: str, defaults: Defaults) -> datetime | None:
+        moment = self._cell_time(name, defaults)
+        if moment is not None and not computable(moment):  # a workbook's 1900-01-00, say
+            self.fail(name, f"{moment.isoformat()} {RANGE_TEXT}")
+            return None
+        return moment
+
+    def _cell_time(self, name: str, defaults: Defaults) -> datetime | None:
         value = self.cell(name)
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=defaults.zone)
@@ -368,12 +387,12 @@ def lead_time(text: str, zone: tzinfo) -> datetime:
     normal = _DATE_WORDS.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text.strip())
     normal = re.sub(r"(\d{4}-\d{2}-\d{2})\s*(\d{1,2}:)", r"\1 \2", normal)
     normal = re.sub(r" (\d):", r" 0\1:", normal)
-    return parse_time(normal, zone)
+    return read_time(normal, zone)  # its range is the row's to check (``_RowReader._time``)
 
 
 def count_value(text: str) -> int | None:
     """``1234``, ``1,234``, ``1.2万``, ``3亿``, ``10万+``; None if it is not a count."""
-    match = _COUNT.match(text.replace(",", "").replace("，", "").strip())
+    match = _COUNT.fullmatch(text.replace(",", "").replace("，", "").strip())
     if match is None:
         return None
     number = float(match[1]) * _MULTIPLIERS.get((match[2] or "").lower(), 1)
@@ -475,7 +494,7 @@ def _cell_text(cell: Cell) -> str | None:
         return None
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    text = str(cell).strip()
+    text = str(cell).replace("\r\n", "\n").strip()  # a CSV cell's line breaks may be CRLF
     return text or None
 
 

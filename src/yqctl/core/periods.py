@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from yqctl.errors import UsageError
+from yqctl.timeutil import FIRST_DAY, LAST_DAY, RANGE_TEXT
 
 
 class PeriodKind(StrEnum):
@@ -127,22 +128,31 @@ def custom_period(first: date, last: date, zone: tzinfo) -> Period:
 
 # ---- what users type ----------------------------------------------------------------------------
 
-_WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_WEEK_RE = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)  # both matched whole
+_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 def parse_day(text: str, *, flag: str = "--date") -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{flag} {text!r} 无法识别，请写成 2026-11-24") from None
+    _in_range(day.year, flag, text)
+    return day
+
+
+def _in_range(year: int, flag: str, text: str) -> None:
+    """A period's year, refused out of the range yqctl computes with (``timeutil.computable``)."""
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise UsageError(f"{flag} {text!r} {RANGE_TEXT}")
 
 
 def parse_week(text: str, zone: tzinfo) -> Period:
-    match = _WEEK_RE.match(text.strip())
+    match = _WEEK_RE.fullmatch(text.strip())
     if match is None:
         raise UsageError(f"--week {text!r} 无法识别，请写成 ISO 周，如 2026-W47")
     year, week = int(match[1]), int(match[2])
+    _in_range(year, "--week", text)
     try:
         return week_period(year, week, zone)
     except ValueError:
@@ -150,9 +160,10 @@ def parse_week(text: str, zone: tzinfo) -> Period:
 
 
 def parse_month(text: str, zone: tzinfo) -> Period:
-    match = _MONTH_RE.match(text.strip())
+    match = _MONTH_RE.fullmatch(text.strip())
     if match is None or not 1 <= int(match[2]) <= 12:
         raise UsageError(f"--month {text!r} 无法识别，请写成 2026-11")
+    _in_range(int(match[1]), "--month", text)
     return month_period(int(match[1]), int(match[2]), zone)
 
 

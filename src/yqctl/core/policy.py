@@ -26,7 +26,7 @@ from yqctl.core.case import ActionField
 from yqctl.core.conditions import Condition, RuleCondition
 from yqctl.core.durations import Duration, DurationError, parse_duration, parse_fixed
 from yqctl.core.enums import Action, StartPoint
-from yqctl.core.model import Model, Text
+from yqctl.core.model import LineText, Model, Text
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]  # ids and keys: ascii, readable
 LevelId = Annotated[int, Field(ge=1)]  # 1 is the most severe level in every policy
@@ -72,7 +72,7 @@ class LevelSpec(Model):
     """A level (舆情级别): its number is its order, 1 the most severe."""
 
     id: LevelId
-    name: Text  # 一级 / 重大网络舆情 …
+    name: LineText  # 一级 / 重大网络舆情 … (goes into each case graded at this level)
     description: str | None = None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 from yqctl.core.enums import Platform
@@ -15,6 +16,8 @@ _HOSTS: tuple[tuple[str, Platform], ...] = (
     ("iesdouyin.com", Platform.douyin),
     ("tieba.baidu.com", Platform.tieba),
 )
+# A post's link, matched whole (fullmatch): `$` would also let a final newline through
+URL_RE = re.compile(r"https?://\S+")
 
 
 def guess_platform(url: str) -> Platform:

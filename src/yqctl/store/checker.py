@@ -80,6 +80,8 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
             _check_level(item, policy, report)
     report.files += len(case_files)
     report.problems.extend(p for p in _symlinks(repo.root) if p.path not in case_files)
+    if policy is not None:
+        _check_deadlines(repo, report)
     if policy is not None and org is not None:
         _check_templates(repo, report)
     report.problems.extend(_undecided_deletions(repo))
@@ -112,6 +114,18 @@ def _links_under(folder: Path) -> Iterator[Path]:
             yield Path(entry.path)
         elif entry.is_dir(follow_symlinks=False):
             yield from _links_under(Path(entry.path))
+
+
+def _check_deadlines(repo: Repo, report: Report) -> None:
+    """Every case's deadlines can be computed, as ``due`` and the reports will compute them (and
+    remember them for ``due``): a case in a year the working-day calendar lacks is named here,
+    not first by a failing ``due``. The unreadable files among the problems are named already."""
+    try:
+        _, problems = repo.due_entries()
+    except YqError:
+        return  # the calendar file itself is broken: reported with the policies
+    named = set(report.problems)
+    report.problems.extend(problem for problem in problems if problem not in named)
 
 
 def _schema_warnings(repo: Repo) -> list[Problem]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from yqctl.errors import YqError
 from yqctl.store.files import inside
+from yqctl.textutil import UNSAFE_IN_LINE
 
 EVIDENCE_DIR = "evidence"
 # What a preserved post can be: screenshots, saved pages, PDFs, short videos
@@ -155,8 +156,10 @@ def _target(folder: Path, name: str, digest: str) -> tuple[Path, bool]:
 
 
 def _safe_name(name: str) -> str:
-    """A file name that stays one plain name in the evidence folder (no path, no control chars)."""
-    cleaned = re.sub(r"[\x00-\x1f/\\:*?\"<>|]", "_", Path(name).name).strip(" .")
+    """A file name that stays one plain name in the evidence folder (no path, no control chars,
+    nothing the case's ``path`` may not hold)."""
+    plain = UNSAFE_IN_LINE.sub("_", Path(name).name)
+    cleaned = re.sub(r"[/\\:*?\"<>|]", "_", plain).strip(" .")
     return cleaned or "evidence"
 
 

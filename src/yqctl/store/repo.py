@@ -251,7 +251,12 @@ class Repo:
             if entry.problems:
                 continue
             entry.case = self._loaded(entry).case
-            found = facets_of(entry.case, self.policy.policy, self.calendar, self.zone)
+            policy, calendar = self.policy.policy, self.calendar  # a broken file stops us here
+            try:
+                found = facets_of(entry.case, policy, calendar, self.zone)
+            except YqError as exc:
+                result.problems.append(deadline_problem(entry.path, exc))
+                continue
             remembered.append((entry, json.dumps([context, found.to_json()])))
             if wanted(found):
                 chosen.append(entry)
@@ -311,7 +316,12 @@ class Repo:
             from yqctl.core.deadlines import due_entries
 
             case = self._loaded(entry).case
-            found = due_entries(case, self.policy.policy, self.calendar, self.zone)
+            policy, calendar = self.policy.policy, self.calendar  # a broken file stops us here
+            try:
+                found = due_entries(case, policy, calendar, self.zone)
+            except YqError as exc:
+                problems.append(deadline_problem(entry.path, exc))
+                continue
             unmet = [item.to_plain() for item in found if item.met_at is None]
             done = [item.to_plain() for item in found if item.met_at is not None]
             computed.append((entry, unmet, done))
@@ -392,6 +402,12 @@ class Repo:
 
     def existing_ids(self) -> set[str]:
         return {path.stem for path in self.case_files()}
+
+
+def deadline_problem(path: str, exc: YqError) -> Problem:
+    """A case whose deadlines cannot be computed from its own data (a year the working-day
+    calendar lacks): named as a problem, so that a reader still shows every other case."""
+    return Problem(path, 0, 0, f"处置时限无法计算：{exc}")
 
 
 def unit_problem(case: Case, doc: yamlio.Document, org: Org) -> Problem | None:

@@ -27,10 +27,11 @@ Loc = tuple[str | int, ...]
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"^[-+]?[0-9]+$")
-_INT_OCT = re.compile(r"^0o[0-7]+$")
-_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+# matched whole (fullmatch), so a trailing newline never passes for a number
+_INT = re.compile(r"[-+]?[0-9]+")
+_INT_OCT = re.compile(r"0o[0-7]+")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _MAX_DIGITS = 4300  # sys.get_int_max_str_digits(): longer decimal ints cannot be converted
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( .*)?$", re.MULTILINE)
 
@@ -406,14 +407,14 @@ def _resolve_plain(value: str) -> Any:
         return None
     if value in _BOOLS:
         return _BOOLS[value]
-    if _INT.match(value):
+    if _INT.fullmatch(value):
         # beyond Python's limit int() raises ValueError; as text, validation says "应为整数" at it
         return int(value) if len(value.lstrip("+-")) <= _MAX_DIGITS else value
-    if _INT_OCT.match(value):
+    if _INT_OCT.fullmatch(value):
         return int(value[2:], 8)
-    if _INT_HEX.match(value):
+    if _INT_HEX.fullmatch(value):
         return int(value[2:], 16)
-    if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
+    if _FLOAT.fullmatch(value) and any(ch.isdigit() for ch in value):
         return float(value)
     return value
 

@@ -162,6 +162,7 @@ def test_a_journal_that_cannot_be_settled_stops_the_next_write_until_it_is(
     stale.unlink()
     done = yq("act", case_id, "reply", "--text", "下一条", "--now", NOW, cwd=repo)
     assert done.code == 0, done.err
+    assert "已把它暂存的内容从暂存区撤下" in done.err  # the file was put back the first time
     assert journals(repo) == [] and git(repo, "status", "--porcelain") == ""
 
 

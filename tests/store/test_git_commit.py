@@ -92,3 +92,9 @@ def test_more_paths_than_a_command_line_holds(root: Path) -> None:
     Git(root).commit(paths, "导入 40000 起")
     assert git(root, "status", "--porcelain") == ""
     assert int(git(root, "ls-tree", "-r", "HEAD", "--name-only").count("\n")) == 40_002
+
+
+def test_an_author_name_git_would_refuse_is_committed_without_the_characters(root: Path) -> None:
+    paths = write(root, ["a.txt"])
+    Git(root).commit(paths, "记录", author="后勤处<值班>\n员")
+    assert git(root, "log", "-1", "--format=%an").strip() == "后勤处值班 员"

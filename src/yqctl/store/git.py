@@ -111,9 +111,10 @@ class Git:
         self.require_repo()
         env = self.identity_env()
         args = ["commit", "-q", "-m", message]
-        if author:
+        name = _ident_name(author or "")
+        if name:
             email = env.get("GIT_AUTHOR_EMAIL") or self.config("user.email")
-            args += ["--author", f"{author} <{email}>"]
+            args += ["--author", f"{name} <{email}>"]
         if len(paths) <= _ARGS_AT_ONCE:
             self.run("--literal-pathspecs", "add", "--", *paths)
             self.run("--literal-pathspecs", *args, "--only", "--", *paths, env=env)
@@ -253,3 +254,9 @@ def relative_to(path: str | Path, root: Path) -> str:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def _ident_name(name: str) -> str:
+    """``name`` as a git author name: git refuses ``<``, ``>`` and line breaks in one (``--by
+    "后勤处<值班>"`` is still recorded as typed in the case; the commit shows 后勤处值班)."""
+    return " ".join(name.translate({ord("<"): None, ord(">"): None}).split())

@@ -189,6 +189,7 @@ class Recovery:
     in_history: list[str] = field(default_factory=list)  # changed, and committed as changed
     changed_since: list[str] = field(default_factory=list)  # someone else's change since: kept
     failed: list[str] = field(default_factory=list)  # could not be restored: journal kept
+    index_restored: bool = False  # the index entries it had staged were put back
 
     def notice(self) -> str:
         who = f"发现上次中断的 {self.unfinished.who()}："
@@ -198,6 +199,8 @@ class Recovery:
                 f"已撤销它未完成的改动，{len(self.restored)} 个文件恢复到该命令之前的状态"
                 f"（{_listed(self.restored)}）"
             )
+        if self.index_restored and not self.restored:
+            parts.append("已把它暂存的内容从暂存区撤下")
         if self.in_history:
             parts.append(f"{len(self.in_history)} 个文件的改动已提交（{_listed(self.in_history)}）")
         if self.changed_since:
@@ -308,6 +311,7 @@ def _restore_index(git: Git, unfinished: Unfinished, recovery: Recovery) -> None
             return
         if git.index_entries(paths) != unfinished.index:
             git.restore_index(paths, unfinished.index)
+            recovery.index_restored = True
     except GitFailed as exc:
         recovery.failed.append(f"暂存区（{exc.lock_advice(git.root) or first_line(exc.stderr)}）")
 

@@ -149,6 +149,24 @@ def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> None
         _fsync_dir(path.parent)
 
 
+def read_or_none(path: Path) -> bytes | None:
+    """The file's bytes, or None if there is no such file."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def restore(path: Path, old: bytes | None) -> None:
+    """Give ``path`` the bytes ``old`` (atomically), or remove it if ``old`` is None."""
+    if read_or_none(path) == old:
+        return
+    if old is None:
+        os.unlink(path)
+    else:
+        atomic_write(path, old)
+
+
 def leftover_temps(path: Path, now: float, names: list[str] | None = None) -> list[Path]:
     """Temporary files of ``atomic_write(path)`` older than ``STALE_TEMP_SECONDS`` at ``now``.
 

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from yqctl.errors import YqError
 from yqctl.layout import LOCAL_DIR
-from yqctl.store.files import atomic_write, inside, open_local, private_dir
+from yqctl.store.files import inside, open_local, private_dir, read_or_none, restore
 from yqctl.store.gitview import blob_id
 from yqctl.textutil import first_line
 
@@ -267,13 +267,13 @@ def _settle(root: Path, unfinished: Unfinished) -> Recovery:
     for relative, old in unfinished.before.items():
         try:
             path = inside(root, relative, what="日志中的路径")
-            current = _read(path)
+            current = read_or_none(path)
             if current == old:
                 continue
             if relative in committed and committed[relative] == _oid(current):
                 recovery.in_history.append(relative)
             elif current is not None and unfinished.written_by_it(relative, current):
-                _put_back(path, old)
+                restore(path, old)
                 recovery.restored.append(relative)
             else:
                 recovery.changed_since.append(relative)
@@ -341,20 +341,6 @@ def _in_head(git: Git, paths: list[str]) -> dict[str, str | None]:
 
 def _oid(data: bytes | None) -> str | None:
     return None if data is None else blob_id(data)
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _put_back(path: Path, old: bytes | None) -> None:
-    if old is None:
-        os.unlink(path)
-    else:
-        atomic_write(path, old)
 
 
 def recover_if_any(root: Path) -> None:

@@ -45,7 +45,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yqctl.errors import YqError
-from yqctl.store.files import atomic_write, inside, leftover_temps, writes_observed
+from yqctl.store.files import (
+    atomic_write,
+    inside,
+    leftover_temps,
+    read_or_none,
+    restore,
+    writes_observed,
+)
 from yqctl.store.git import Git, GitFailed, relative_to
 from yqctl.store.gitview import blob_id
 from yqctl.store.journal import Journal, recover
@@ -94,7 +101,7 @@ class Transaction:
                     # a copy must not be read into memory just in case
                     self.unread.add(relative)
                     continue
-            found.append((relative, _read(path)))
+            found.append((relative, read_or_none(path)))
         if not found:
             return
         if not self.foreign_ok:
@@ -144,7 +151,7 @@ class Transaction:
         failed = []
         for relative, old in self.before.items():
             try:
-                _restore(self.root / relative, old)
+                restore(self.root / relative, old)
             except OSError as exc:
                 failed.append(f"{relative}（{exc.strerror or exc}）")
         if git is not None and entries is not None:
@@ -289,22 +296,6 @@ def _commit(git: Git, paths: list[str], message: str, author: str | None) -> str
                 raise
         time.sleep(pause)
     return git.commit(paths, message, author=author)
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _restore(path: Path, old: bytes | None) -> None:
-    if _read(path) == old:
-        return
-    if old is None:
-        os.unlink(path)
-    else:
-        atomic_write(path, old)
 
 
 def _explain(git: Git, exc: GitFailed) -> tuple[str, str]:

@@ -87,13 +87,13 @@ class Transaction:
 
     def track_all(self, relatives: Iterable[str]) -> None:
         """``track`` for many files at once (one journal entry, one ``git status``)."""
-        found: list[tuple[str, bytes | None]] = []
+        found: dict[str, bytes | None] = {}
         for relative in relatives:
             path = self.root / relative
             for stale in leftover_temps(path, time.time(), self._listing(path.parent)):
                 with contextlib.suppress(OSError):  # another command got there first
                     stale.unlink()
-            if relative in self.before or relative in self.unread or relative in dict(found):
+            if relative in self.before or relative in self.unread or relative in found:
                 continue
             with contextlib.suppress(OSError):
                 if path.stat().st_size > MAX_BYTES:
@@ -101,16 +101,15 @@ class Transaction:
                     # a copy must not be read into memory just in case
                     self.unread.add(relative)
                     continue
-            found.append((relative, read_or_none(path)))
+            found[relative] = read_or_none(path)
         if not found:
             return
         if not self.foreign_ok:
-            refuse_foreign_changes(
-                self.root, [r for r, old in found if old is not None], self.command
-            )
+            existing = [relative for relative, old in found.items() if old is not None]
+            refuse_foreign_changes(self.root, existing, self.command)
         if self.journal is None:
             self.journal = Journal(self.root, self.command or "yqctl")
-        self.journal.tracked(found)
+        self.journal.tracked(found.items())
         self.before.update(found)
 
     def _listing(self, directory: Path) -> list[str]:

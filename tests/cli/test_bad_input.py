@@ -435,6 +435,7 @@ def test_unknown_action_is_a_usage_error_listing_the_actions(
     no_traceback(result)
     assert "未知的处置动作 'not_an_action'" in result.err
     assert "reported_to_office（报舆情办）" in result.err and "summary（总结评估）" in result.err
+    assert "graded" not in result.err and "closed" not in result.err  # other commands' actions
     assert snapshot(repo) == before
 
 

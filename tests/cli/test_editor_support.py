@@ -35,6 +35,18 @@ def test_bash_completes_commands_and_options() -> None:
     assert "--within" in complete("due", "--wi")
 
 
+def test_bash_completes_only_the_actions_act_records() -> None:
+    offered = complete("act", "YQ-20261124-AAAA", "")
+    assert {"reported_to_office", "statement", "summary", "note"} <= set(offered)
+    owned = {"discovered", "graded", "evidence_saved", "reassigned", "status_changed", "closed"}
+    assert not (owned | {"reopened"}) & set(offered)
+    assert complete("act", "YQ-20261124-AAAA", "gr") == []  # graded is grade's
+    assert set(complete("act", "YQ-20261124-AAAA", "re")) == {
+        "reported_to_office", "reported_to_leaders", "reported_to_superiors",
+        "reported_to_police", "registration_form", "reply", "result_reply",
+    }  # fmt: skip
+
+
 def test_completion_prints_a_script_for_each_shell(yq: Runner) -> None:
     for shell in ("bash", "zsh", "fish", "powershell"):
         result = yq("completion", shell)

@@ -68,12 +68,46 @@ def test_status_follows_grade_handling_response_and_tracking(
         assert data(repo, case_id)["status"] == expected
 
 
-def test_act_refuses_the_entries_other_commands_own(
-    yq: Runner, repo: Path, case_id: str, snapshot: Snapshot
+OWNED_ACTIONS = [
+    ("discovered", "yqctl new 或 yqctl import"),
+    ("graded", "yqctl grade"),  # act wrote a blank 定级 line with no grading record
+    ("evidence_saved", "yqctl evidence add"),  # a 证据保全 with no file and no hash
+    ("reassigned", "yqctl assign"),
+    ("status_changed", "yqctl status"),
+    ("closed", "yqctl close"),
+    ("reopened", "yqctl reopen"),
+]
+
+
+@pytest.mark.parametrize(("action", "command"), OWNED_ACTIONS)
+def test_act_refuses_the_entries_other_commands_own_naming_the_command(
+    yq: Runner, repo: Path, case_id: str, snapshot: Snapshot, action: str, command: str
 ) -> None:
-    for action, command in (("closed", "close"), ("reassigned", "assign"), ("reopened", "reopen")):
-        err = refused(yq, repo, snapshot, "act", case_id, action)
-        assert f"yqctl {command}" in err
+    before, head = snapshot(repo), git(repo, "rev-parse", "HEAD")
+    result = yq("act", case_id, action, "--repo", str(repo), "--now", NOW)
+    assert result.code == 2, (result.code, result.out)  # a usage error, like an unknown action
+    assert f"只由 {command} 记录" in result.err and "Traceback" not in result.err
+    assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head
+
+
+def test_every_action_another_command_writes_is_refused_by_act() -> None:
+    """The actions the other commands append (found in the source) are exactly those act refuses,
+    so a command that comes to write its own entry must be named in lifecycle.COMMAND_OF."""
+    import re
+
+    from yqctl.core.enums import Action
+    from yqctl.core.lifecycle import ACT_ACTIONS, COMMAND_OF
+
+    source = Path(__file__).parents[2] / "src" / "yqctl"
+    written = {
+        Action[name]
+        for path in source.rglob("*.py")
+        for name in re.findall(r"entry\(\s*Action\.(\w+)", path.read_text("utf-8"))
+    }
+    # close writes the 总结评估 as a summary entry only when none was recorded with act before
+    assert written - {Action.summary} == set(COMMAND_OF)
+    assert {Action(action) for action, _ in OWNED_ACTIONS} == set(COMMAND_OF)
+    assert set(ACT_ACTIONS) == set(Action) - set(COMMAND_OF)
 
 
 # ---- close and reopen ----------------------------------------------------------------------------

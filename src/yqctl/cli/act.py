@@ -18,14 +18,25 @@ from yqctl.cli.common import (
 )
 
 
+def _act_actions(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of ACTION: the actions act records, with their meaning; never one that
+    another command owns."""
+    from yqctl.core.enums import label
+    from yqctl.core.lifecycle import ACT_ACTIONS
+
+    return [(a.value, label(a)) for a in ACT_ACTIONS if a.value.startswith(incomplete)]
+
+
 def act(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="案件编号", show_default=False)],
     action: Annotated[
         str,
         typer.Argument(
             metavar="ACTION",
-            help="处置动作，如 reported_to_office、unit_report、statement、reply、summary",
+            help="处置动作，如 reported_to_office、unit_report、statement、reply、summary"
+            "（定级、发现、证据保全、改派、调整状态、办结、重新办理由各自的命令记录）",
             show_default=False,
+            autocompletion=_act_actions,
         ),
     ],
     at: Annotated[str | None, typer.Option("--at", help="发生时间（默认：现在；可补记）")] = None,
@@ -41,18 +52,20 @@ def act(
 
     from yqctl.cli.editing import append_entry, commit_change, set_status
     from yqctl.core.case import Case
-    from yqctl.core.enums import Action, choices_text, label
-    from yqctl.core.lifecycle import COMMAND_OF, status_after
+    from yqctl.core.enums import Action, label
+    from yqctl.core.lifecycle import ACT_ACTIONS, owned_refusal, status_after
     from yqctl.core.timeline import entry, refusal
     from yqctl.errors import UsageError, YqError
     from yqctl.store.repo import check_id_argument
     from yqctl.timeutil import parse_time
 
     if action not in Action.__members__:
-        raise UsageError(f"未知的处置动作 {action!r}；可选：{choices_text(Action)}")
+        choices = "、".join(f"{a.value}（{label(a)}）" for a in ACT_ACTIONS)
+        raise UsageError(f"未知的处置动作 {action!r}；可选：{choices}")
     kind = Action(action)
-    if kind in COMMAND_OF:
-        raise UsageError(f"“{label(kind)}”由 yqctl {COMMAND_OF[kind]} 记录，不能用 act 直接写入")
+    owned = owned_refusal(kind)
+    if owned:
+        raise UsageError(owned)
     store = open_repo(repo, commit=not no_commit)
     moment = resolve_now(now, store)
     when = parse_time(at, store.config.zone, what="--at") if at is not None else moment

@@ -44,13 +44,31 @@ BOOKKEEPING = frozenset(
         Action.reopened,
     }
 )
-# The actions only their own command writes (with the checks that command makes)
-COMMAND_OF = {
-    Action.reassigned: "assign",
-    Action.status_changed: "status",
-    Action.closed: "close",
-    Action.reopened: "reopen",
+# The actions only their own command writes, with what that command records beside the entry:
+# `act` would write the entry alone (a 定级 line with no level or grading record, a 证据保全 with no
+# file or hash), so it refuses them and names the command (issue 19 item 10)
+COMMAND_OF: dict[Action, tuple[str, str]] = {
+    Action.discovered: ("yqctl new 或 yqctl import", "登记案件时写入"),
+    Action.graded: ("yqctl grade", "同时写入级别和定级记录"),
+    Action.evidence_saved: ("yqctl evidence add", "同时保存证据文件并记录 sha256"),
+    Action.reassigned: ("yqctl assign", "同时改派涉事单位"),
+    Action.status_changed: ("yqctl status", "同时调整状态并记下理由"),
+    Action.closed: ("yqctl close", "同时写入处置结果和总结评估"),
+    Action.reopened: ("yqctl reopen", "同时恢复处置状态"),
 }
+# What `act` records: every other action (its help, completion and error list only these)
+ACT_ACTIONS: tuple[Action, ...] = tuple(a for a in Action if a not in COMMAND_OF)
+
+
+def owned_refusal(action: Action) -> str | None:
+    """Why ``act`` may not record ``action`` (another command owns it), or None."""
+    if action not in COMMAND_OF:
+        return None
+    command, why = COMMAND_OF[action]
+    return (
+        f"“{label(action)}”（{action.value}）只由 {command} 记录（{why}），不能用 act 直接写入；"
+        "如需补充说明，请记录 note（备注）"
+    )
 
 
 def stage(status: Status) -> int:

@@ -73,8 +73,8 @@ def test_leads_open_cases_in_one_commit_with_where_they_came_from(
     )  # a block ends with a break
     assert first["timeline"][0]["text"] == "监测平台预警导入（leads.csv 第 3 行）"
     second = cases[out["opened"][1]["id"]]
-    assert second["sources"][0]["platform"] == "other"
-    assert "平台：小红书" in second["timeline"][0]["text"]
+    assert second["sources"][0]["platform"] == "xiaohongshu"  # was other, counted as 其他
+    assert second["timeline"][0]["text"] == "监测平台预警导入（leads.csv 第 5 行）"
     assert str(second["discovered_at"]) == "2026-11-24 16:00:00+08:00"  # no alert time: now
     check = yq("check", "--repo", str(repo), "--now", NOW)
     assert check.code == 0, check.out + check.err
@@ -272,3 +272,52 @@ def test_exactly_100000_data_rows_below_a_title_and_a_header_are_taken(
     refused = yq("import", str(path), "--dry-run", "--repo", str(repo), "--now", NOW)
     assert refused.code == 1
     assert f"full.csv:{MAX_LEADS + 3}:1: 表头以下超过 {MAX_LEADS} 行数据，请分批导入" in refused.err
+
+
+def test_engagement_columns_reach_the_case_and_the_posters_location_does_not(
+    yq: Runner, repo: Path, tmp_path: Path
+) -> None:
+    """An export's 点赞/收藏 become signals, 粉丝数/命中关键词/预警级别 stay on the source, and
+    IP属地 (where the poster is) is read nowhere: not in the file, not in the history."""
+    header = "标题,原文链接,平台,作者,粉丝数,IP属地,点赞数,收藏数,命中关键词,预警级别"
+    row = "学生质疑重修费,https://b23.tv/Ab12Cd3,哔哩哔哩,挂科不挂心,1.2万,江苏省,3456,10万+,重修费 收费,红色预警"
+    path = tmp_path / "alerts.csv"
+    path.write_text(f"{header}\n{row}\n", "utf-8")
+    result = _import(yq, repo, path, "--unit", "教务处", "--json")
+    assert result.code == 0, result.err
+    case_id = result.json()["opened"][0]["id"]
+    text = (repo / "cases" / "2026" / f"{case_id}.yaml").read_text("utf-8")
+    case = yaml.safe_load(text)
+    assert case["signals"]["likes"] == 3456 and case["signals"]["favorites"] == 100000
+    source = case["sources"][0]
+    assert source["platform"] == "bilibili"
+    assert (source["followers"], source["keywords"], source["alert_level"]) == (
+        12000, "重修费、收费", "红色预警",
+    )  # fmt: skip
+    assert "江苏" not in text and "江苏" not in git(repo, "log", "-p")
+    shown = yq("show", case_id, "--repo", str(repo), "--now", NOW)
+    assert "B站  挂科不挂心（粉丝 12000）" in shown.out
+    assert "预警级别：红色预警；命中关键词：重修费、收费（监测平台）" in shown.out
+    assert "点赞 3456、收藏 100000" in shown.out
+    assert yq("check", "--repo", str(repo), "--now", NOW).code == 0
+
+
+def test_a_mapping_naming_the_posters_location_is_refused_at_its_line(
+    yq: Runner, repo: Path, tmp_path: Path, snapshot: Snapshot
+) -> None:
+    config = repo / "yq.yaml"
+    text = config.read_text("utf-8")
+    mapping = "import_mappings:\n  monitor:\n    columns:\n      title: 信息标题\n"
+    config.write_text(text + mapping + "      account: [作者, IP属地]\n", "utf-8")
+    git(repo, "commit", "-qam", "a mapping that reads IP属地")
+    line = len(text.splitlines()) + 5
+    result = yq("check", "--repo", str(repo), "--now", NOW)
+    assert result.code == 1
+    assert f"yq.yaml:{line}:" in result.out + result.err
+    assert "“IP属地”是发帖人的个人信息，yqctl 不导入" in result.out + result.err
+    before = snapshot(repo)
+    path = tmp_path / "alerts.csv"
+    path.write_text("信息标题,作者,IP属地\n某帖,某号,江苏省\n", "utf-8")
+    imported = _import(yq, repo, path, "--mapping", "monitor", "--unit", "教务处")
+    assert imported.code == 1 and "个人信息" in imported.err and "Traceback" not in imported.err
+    assert snapshot(repo) == before

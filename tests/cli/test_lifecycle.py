@@ -319,6 +319,43 @@ def test_set_changes_typed_facts_keeps_comments_and_commits_once(
     assert last_message(repo).startswith(f"yqctl set {case_id}: signals.spread=local_hotspot")
 
 
+def test_set_reads_counts_as_import_does(
+    yq: Runner, repo: Path, new_case: Callable[..., str]
+) -> None:
+    """1.2万, 10万+ and 1,234 as an export writes them (they were refused as not integers), for
+    every count signal and a source's 粉丝数; the new engagement fields are set like the others."""
+    case_id = new_case("--source", "https://www.xiaohongshu.com/explore/1")
+    out = run(
+        yq, repo, "set", case_id, "signals.reposts=1.2万", "signals.views=10万+",
+        "signals.likes=1,234", "signals.favorites=3k", "sources.1.followers=2.5万",
+        "sources.1.keywords=食堂、异物", "sources.1.alert_level=红色预警",
+    )  # fmt: skip
+    assert out["set"]["signals.reposts"] == 12000
+    case = data(repo, case_id)
+    assert {k: case["signals"][k] for k in ("reposts", "views", "likes", "favorites")} == {
+        "reposts": 12000, "views": 100000, "likes": 1234, "favorites": 3000,
+    }  # fmt: skip
+    source = case["sources"][0]
+    assert source["platform"] == "xiaohongshu"  # new --source knows the host
+    assert (source["followers"], source["keywords"], source["alert_level"]) == (
+        25000, "食堂、异物", "红色预警",
+    )  # fmt: skip
+    assert last_message(repo).startswith(f"yqctl set {case_id}: signals.reposts=12000")
+    run(yq, repo, "set", case_id, "sources.1.followers=")  # empty removes it, as for the others
+    assert "followers" not in data(repo, case_id)["sources"][0]
+
+
+def test_new_reads_count_signals_as_import_does(yq: Runner, repo: Path) -> None:
+    base = ["new", "--title", "t", "--unit", "后勤处", "--category", "inquiry"]
+    made = yq(*base, "--signal", "reposts=1.2万", "--signal", "likes=10万+", "--repo", str(repo),
+              "--now", NOW, "--json")  # fmt: skip
+    assert made.code == 0, made.err
+    assert data(repo, made.json()["id"])["signals"]["reposts"] == 12000
+    assert data(repo, made.json()["id"])["signals"]["likes"] == 100000
+    bad = yq(*base, "--signal", "comments=好多", "--repo", str(repo), "--now", NOW)
+    assert bad.code == 2 and "--signal comments：'好多' 不是数量" in bad.err
+
+
 def test_set_on_a_graded_case_says_what_grade_would_now_give(
     yq: Runner, repo: Path, case_id: str
 ) -> None:
@@ -335,7 +372,11 @@ def test_set_on_a_graded_case_says_what_grade_would_now_give(
 @pytest.mark.parametrize(
     ("assignment", "message"),
     [
-        ("signals.reposts=很多", "应为整数"),
+        (
+            "signals.reposts=很多",
+            "signals.reposts：'很多' 不是数量（如 1234、1,234、1.2万、10万+）",
+        ),
+        ("signals.likes=-3", "不是数量"),
         ("category=rumour", "category"),
         ("unit=学生处", "yqctl assign"),
         ("level=1", "yqctl grade"),
@@ -345,7 +386,7 @@ def test_set_on_a_graded_case_says_what_grade_would_now_give(
         ("signals.nonsense=1", "不能用 set 修改"),
         ("sources.9.url=https://x.cn", "来源编号"),
         ("title", "FIELD=VALUE"),
-        ("signals.posts=[1, 2]", "单个值"),
+        ("signals.spread=[1, 2]", "单个值"),
         ("title=", "title"),
     ],
 )
@@ -364,5 +405,5 @@ def test_set_refuses_bad_values_and_fields_other_commands_own(
 def test_set_error_points_into_the_case_file(
     yq: Runner, repo: Path, case_id: str, snapshot: Snapshot
 ) -> None:
-    err = refused(yq, repo, snapshot, "set", case_id, "signals.reposts=-3")
-    assert f"cases/2026/{case_id}.yaml:" in err and "signals.reposts" in err
+    err = refused(yq, repo, snapshot, "set", case_id, "signals.harmful=5")
+    assert f"cases/2026/{case_id}.yaml:" in err and "signals.harmful" in err

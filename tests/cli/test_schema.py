@@ -56,3 +56,18 @@ def test_check_says_when_the_schema_is_missing_or_out_of_date(repo: Path, yq: Ru
     assert written.code == 0
     warnings = yq("check", "--repo", str(repo), "--now", NOW, "--json").json()["warnings"]
     assert not any(w["path"] == "case.schema.json" for w in warnings)
+
+
+def test_the_schema_knows_the_platforms_and_figures_an_export_gives(yq: Runner) -> None:
+    """Editors offer 小红书, 知乎, B站 … (not only other) and the engagement fields of issue 19."""
+    schema = json.loads(yq("schema").out)
+    platform = schema["$defs"]["Platform"]
+    for value, name in (("xiaohongshu", "小红书"), ("zhihu", "知乎"), ("bilibili", "B站"),
+                        ("kuaishou", "快手"), ("wechat_channels", "视频号"),
+                        ("toutiao", "今日头条"), ("douban", "豆瓣")):  # fmt: skip
+        assert value in platform["enum"] and f"{value} {name}" in platform["description"]
+    assert {"followers", "keywords", "alert_level"} <= schema["$defs"]["Source"][
+        "properties"
+    ].keys()
+    signals = schema["$defs"]["Signals"]["properties"]
+    assert signals["likes"]["description"] == "点赞数" and signals["favorites"]["minimum"] == 0

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from yqctl.core.config import ImportMapping
+from yqctl.core.counts import count_value
 from yqctl.core.enums import Category, Platform, Stance
 from yqctl.core.leads import (
     GENERIC,
@@ -17,7 +18,6 @@ from yqctl.core.leads import (
     Defaults,
     Lead,
     case_fields,
-    count_value,
     find_header,
     first_entry_text,
     lead_time,
@@ -118,7 +118,7 @@ def test_platform_from_the_mapping_the_known_words_or_the_link_and_the_export_na
         ["a", "https://x.cn/1", "学校贴吧"],
         ["b", "https://mp.weixin.qq.com/s/1", "公众号"],
         ["c", "https://www.douyin.com/video/1", "抖音短视频"],
-        ["d", "https://www.xiaohongshu.com/explore/1", "小红书"],
+        ["d", "https://tousu.sina.com.cn/complaint/view/1", "黑猫投诉"],
     )
     leads, _ = _read(rows, mapping)
     found = [(lead.platform, lead.platform_text) for lead in leads]
@@ -126,9 +126,28 @@ def test_platform_from_the_mapping_the_known_words_or_the_link_and_the_export_na
         (Platform.tieba, None),
         (Platform.official_account, None),
         (Platform.douyin, "抖音短视频"),  # unknown name: from the link, and the name kept
-        (Platform.other, "小红书"),
+        (Platform.other, "黑猫投诉"),
     ]
-    assert "平台：小红书" in first_entry_text(leads[3], "leads.csv")
+    assert "平台：黑猫投诉" in first_entry_text(leads[3], "leads.csv")
+
+
+@pytest.mark.parametrize(
+    ("name", "platform"),
+    [("小红书", Platform.xiaohongshu), ("知乎", Platform.zhihu), ("B站", Platform.bilibili),
+     ("哔哩哔哩", Platform.bilibili), ("Bilibili", Platform.bilibili), ("快手", Platform.kuaishou),
+     ("视频号", Platform.wechat_channels), ("微信视频号", Platform.wechat_channels),
+     ("今日头条", Platform.toutiao), ("头条号", Platform.toutiao), ("豆瓣", Platform.douban),
+     ("百度贴吧", Platform.tieba), ("微信公众号", Platform.official_account),
+     ("微信群", Platform.chat_group), ("朋友圈", Platform.wechat), ("抖音", Platform.douyin),
+     ("新浪微博", Platform.weibo)],
+)  # fmt: skip
+def test_the_platforms_people_see_are_read_by_the_name_exports_give_them(
+    name: str, platform: Platform
+) -> None:
+    """小红书, 知乎, B站 … were ``other`` (counted as 其他 in reports), the name kept only in the
+    timeline; a link that says nothing (a monitoring platform's redirect) must not decide."""
+    leads, problems = _read(_rows(["a", "https://jump.monitor.example.cn/r/1", name]))
+    assert problems == [] and (leads[0].platform, leads[0].platform_text) == (platform, None)
 
 
 def test_unit_and_category_columns_are_checked_against_the_repository() -> None:
@@ -186,6 +205,8 @@ def test_links_that_name_the_same_post_compare_equal() -> None:
     same = ["https://weibo.com/1/abc", "http://WEIBO.com/1/abc/", "https://weibo.com/1/abc#c"]
     assert len({url_key(url) for url in same}) == 1
     assert url_key("https://x.cn/a?id=1") != url_key("https://x.cn/a?id=2")
+    # a committed case's link python cannot split (it passes the case's pattern) stops no import
+    assert url_key(" http://[x/1 ") == "http://[x/1"
 
 
 def _lead(row: int, url: str | None) -> Lead:
@@ -250,3 +271,52 @@ def test_the_readme_documents_the_generic_mapping_as_it_is() -> None:
     for name, headers in documented.items():
         chinese = [alias for alias in GENERIC.columns[name] if not alias.isascii()]
         assert headers == chinese, name
+
+
+ENGAGEMENT = ["标题", "原文链接", "来源", "作者", "粉丝数", "IP属地", "点赞数", "收藏数", "转发数",
+              "命中关键词", "预警级别"]  # fmt: skip
+
+
+def test_engagement_columns_go_where_rules_and_reports_read_them_and_ip_location_nowhere() -> None:
+    row = ["食堂异物", "https://www.xiaohongshu.com/explore/1", "小红书", "吃货号", "1.2万",
+           "江苏", "3,456", "10万+", "12", "食堂, 异物\n食堂", "红色预警"]  # fmt: skip
+    leads, problems = _read(_rows(row, header=ENGAGEMENT))
+    assert problems == []
+    fields = case_fields(leads[0])
+    # counts of the post the case is about: signals, which rules compare and reports show
+    assert fields["signals"] == {"reposts": 12, "likes": 3456, "favorites": 100000}
+    (source,) = fields["sources"]
+    assert source["followers"] == 12000  # the account's reach: the source's, not the case's
+    assert source["keywords"] == "食堂、异物"  # the export's separators and repeats as one
+    assert source["alert_level"] == "红色预警"  # the platform's words; grading never reads it
+    assert list(source) == ["platform", "url", "account", "followers", "keywords", "alert_level"]
+    assert "江苏" not in repr(fields)  # IP属地: the poster's location is not recorded
+
+
+def test_an_unreadable_follower_count_is_a_problem_at_its_cell() -> None:
+    row = ["a", "https://x.cn/1", "微博", "号", "很多", "", "", "", "", "", ""]
+    leads, problems = _read(_rows(row, header=ENGAGEMENT))
+    assert leads == [] and [(p.line, p.col) for p in problems] == [(3, 5)]
+    assert problems[0].message.startswith("粉丝数：'很多' 不是数量")
+
+
+def test_the_generic_mapping_reads_the_counts_the_case_has_as_signals() -> None:
+    from yqctl.core.case import COUNT_SIGNALS
+    from yqctl.core.leads import COUNT_FIELDS
+
+    assert set(COUNT_FIELDS) == COUNT_SIGNALS and set(COUNT_FIELDS) <= GENERIC.columns.keys()
+
+
+def test_no_mapping_may_read_a_column_about_the_person_behind_a_post() -> None:
+    """IP属地 and the like: the project keeps no dossiers on people, so a repository's mapping
+    cannot name them either (not even as some other field's text), and the generic one does not."""
+    from pydantic import ValidationError
+
+    from yqctl.core.config import PERSONAL_HEADERS, header_key
+
+    for header in ("IP属地", "ip 归属地：", "性别", "手机号"):
+        with pytest.raises(ValidationError) as caught:
+            ImportMapping.model_validate({"columns": {"account": ["作者", header]}})
+        assert "个人信息" in str(caught.value), header
+    aliases = {header_key(alias) for names in GENERIC.columns.values() for alias in names}
+    assert not aliases & PERSONAL_HEADERS

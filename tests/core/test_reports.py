@@ -214,6 +214,19 @@ def test_counts_list_every_level_and_platforms_count_once_per_case() -> None:
     assert sum(c.count for c in r.by_status) == r.totals.in_period
 
 
+def test_the_platforms_people_see_are_counted_apart_not_as_other() -> None:
+    """小红书, 知乎, B站 … were recorded as other and reported as 其他 (issue 19 item 9)."""
+    seen = make_case(
+        id="YQ-20261117-KKKK",
+        level=3,
+        discovered_at="2026-11-17T09:00:00+08:00",
+        sources=[{"platform": p} for p in ("xiaohongshu", "zhihu", "bilibili", "xiaohongshu")],
+    )
+    r = period_report([seen], UNIVERSITY, CALENDAR, ZONE, WEEK, AFTER, HEAD, ReportOptions())
+    platforms = {c.label: c.count for c in r.by_platform if c.count}
+    assert platforms == {"小红书": 1, "知乎": 1, "B站": 1}  # once per case; 其他 0
+
+
 def test_per_day_counts_new_cases_on_each_day_of_the_week() -> None:
     r = report()
     assert [c.count for c in r.per_day] == [0, 1, 1, 1, 1, 0, 0]

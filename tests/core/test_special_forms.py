@@ -135,3 +135,23 @@ def test_opinion_form_says_whether_superiors_were_told_only_when_recorded() -> N
         and untold.assessment is None
         and untold.signed_by is None
     )
+
+
+def test_the_forms_spread_line_shows_likes_and_favorites_when_an_export_gave_them() -> None:
+    """点赞/收藏 read from an export reach every form and report that prints the spread (附件3,
+    附件4, 专报 in every format read ``spread.text``); a case without them reads as before."""
+    from yqctl.core.views import spread_of
+
+    counted = make_case(signals={"posts": 2, "reposts": 35, "likes": 860, "favorites": 95})
+    assert (
+        spread_of(counted).text == "个别/少量，帖文 2、转发 35、评论 0、浏览 0、点赞 860、收藏 95。"
+    )
+    assert spread_of(make_case()).text == "个别/少量，帖文 0、转发 0、评论 0、浏览 0。"
+    sources = [{"platform": "xiaohongshu", "followers": 12000, "alert_level": "红色预警"}]
+    form = registration_form(
+        make_case(sources=sources, signals={"likes": 5}), UNIVERSITY, Org(version=1, units={}),
+        ZONE, HEAD,
+    )  # fmt: skip
+    assert form.spread.text.endswith("点赞 5。")
+    (line,) = form.sources  # a template may print the account's reach and the vendor's alert
+    assert (line.platform_label, line.followers, line.alert_level) == ("小红书", 12000, "红色预警")

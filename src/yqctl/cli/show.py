@@ -63,6 +63,7 @@ def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -
     from rich.table import Table
 
     from yqctl.core.enums import label
+    from yqctl.core.views import spread_of
     from yqctl.timeutil import format_time
 
     case, zone, out = loaded.case, store.config.zone, console()
@@ -88,14 +89,18 @@ def _print(loaded: "LoadedCase", store: "Repo", states: "list[DeadlineState]") -
         out.print(Styled("\n[bold]来源[/]"))
         for source in case.sources:
             when = format_time(source.published_at, zone) if source.published_at else ""
+            fans = f"（粉丝 {source.followers}）" if source.followers is not None else ""
             out.print(
-                f"  {label(source.platform)}  {source.account or ''}  {when}  {source.url or ''}"
+                f"  {label(source.platform)}  {source.account or ''}{fans}  {when}  {source.url or ''}",
+                markup=False,
             )
-    s = case.signals
-    spread = (
-        f"{label(s.spread)}，帖文 {s.posts}、转发 {s.reposts}、评论 {s.comments}、浏览 {s.views}"
-    )
-    out.print(styled("\n[bold]传播[/]  {}", spread + ("，有害信息" if s.harmful else "")))
+            alert = [f"预警级别：{source.alert_level}"] if source.alert_level else []
+            alert += [f"命中关键词：{source.keywords}"] if source.keywords else []
+            if alert:
+                out.print(f"    {'；'.join(alert)}（监测平台）", markup=False)
+    spread = spread_of(case)
+    shown = f"{spread.spread_label}，{spread.counts}" + ("，有害信息" if spread.harmful else "")
+    out.print(styled("\n[bold]传播[/]  {}", shown))
     policy = store.policy.policy
     rules = {rule.id: (rule.text, rule.clause) for rule in policy.rules}
     if policy.default is not None:  # the level of a case no rule matches

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from yqctl.core.case import Case, Signals
+from yqctl.core.case import COUNT_SIGNALS, Case, Signals
+from yqctl.core.counts import EXAMPLES, count_value
 from yqctl.errors import UsageError
 from yqctl.timeutil import parse_time
 
 TEXT = "text"  # kept as typed: 123 stays the text "123"
 TIME = "time"  # 2026-11-24 09:30 in the repository's zone, or with an offset
 VALUE = "value"  # a YAML scalar: true, 5000, local_hotspot, null
+COUNT = "count"  # as import reads a count: 5000, 5,000, 1.2万, 10万+
 
 TOP_LEVEL = {
     "title": TEXT,
@@ -33,9 +35,12 @@ SOURCE_FIELDS = {
     "platform": VALUE,
     "url": TEXT,
     "account": TEXT,
+    "followers": COUNT,
     "published_at": TIME,
     "stance": VALUE,
     "excerpt": TEXT,
+    "keywords": TEXT,
+    "alert_level": TEXT,
 }
 OWNED_BY = {
     "id": "案件编号不能修改",
@@ -96,7 +101,7 @@ def _field(field: str, sources: int) -> tuple[tuple[str | int, ...], str]:
     if head in TOP_LEVEL and len(parts) == 1:
         return (head,), TOP_LEVEL[head]
     if head == "signals" and len(parts) == 2 and parts[1] in Signals.model_fields:
-        return ("signals", parts[1]), VALUE
+        return ("signals", parts[1]), COUNT if parts[1] in COUNT_SIGNALS else VALUE
     if head == "sources" and len(parts) == 3:
         return _source_field(field, parts[1], parts[2], sources)
     raise UsageError(f"不能用 set 修改 {field}；可改：{_settable()}")
@@ -120,7 +125,19 @@ def _value(kind: str, text: str, zone: tzinfo, field: str) -> Any:
         return text if text.strip() else None
     if kind == TIME:
         return parse_time(text, zone, what=field) if text.strip() else None
+    if kind == COUNT:
+        return read_count(text, field)
     return _scalar(text, field)
+
+
+def read_count(text: str, field: str) -> int | None:
+    """A count as ``import`` reads one (``1.2万`` → 12000); empty removes it."""
+    if not text.strip():
+        return None
+    number = count_value(text)
+    if number is None:
+        raise UsageError(f"{field}：{text.strip()!r} 不是数量（{EXAMPLES}）")
+    return number
 
 
 def _scalar(text: str, field: str) -> Any:

@@ -86,11 +86,18 @@ class Source(Model):
     platform: PlatformField
     url: Line | None = None
     account: Line | None = None  # public account name of the post, nothing more about the person
+    # 粉丝数 of that public account: how many the post can reach (the reach 定级 weighs), a
+    # figure the platform shows everyone; it says nothing of who runs the account
+    followers: Count | None = None
     published_at: Time | None = None
     evidence: Line | None = None  # repository-relative path of a screenshot/archive
     sha256: str | None = None  # of the evidence file; `yqctl check` verifies it
     stance: StanceField | None = None  # 倾向：critical 批评/质疑 | supportive 支持/理解 | neutral
     excerpt: Prose | None = None  # 帖文摘录：公开帖文的原话，专报“传播态势”引用
+    keywords: Line | None = None  # 命中关键词：why the monitoring platform flagged the post
+    # 预警级别 in the monitoring platform's own words (红色预警, 高 …): a hint for whoever grades,
+    # never read by grading, which follows the policy's criteria (university 四、舆情的定级)
+    alert_level: Line | None = None
 
     @field_validator("sha256")
     @classmethod
@@ -116,6 +123,8 @@ class Signals(Model):
     reposts: Count = 0
     comments: Count = 0
     views: Count = 0
+    likes: Count = 0  # 点赞数
+    favorites: Count = 0  # 收藏数
     authority_request: StrictBool = False  # 公安机关等国家行政管理部门要求中断和查找
     staff_confidentiality_breach: StrictBool = False  # 工作人员违反保密规定违规发布信息
     superior_attention: StrictBool = False  # 引起上级有关部门的重视
@@ -124,6 +133,11 @@ class Signals(Model):
     official_account_compromised: StrictBool = False  # 官方微博/微信/网站被攻击、主页被篡改
     foreign_media: StrictBool = False  # 外媒介入
     major: StrictBool | None = None  # 重大舆情 override; None = as the policy derives it
+
+
+# The signals that are counts (posts, reposts … favorites): `set` and `new --signal` read them as
+# `import` does (1.2万, 10万+, 1,234)
+COUNT_SIGNALS = frozenset(name for name, f in Signals.model_fields.items() if f.annotation is int)
 
 
 class TimelineEntry(Model):

@@ -42,6 +42,8 @@ FIELD_LABELS: dict[str, str] = {
     "signals.reposts": "转发数",
     "signals.comments": "评论数",
     "signals.views": "浏览量",
+    "signals.likes": "点赞数",
+    "signals.favorites": "收藏数",
     "signals.authority_request": "公安机关等国家行政管理部门要求中断和查找",
     "signals.staff_confidentiality_breach": "学校工作人员违反保密规定违规发布信息",
     "signals.superior_attention": "引起上级有关部门的重视",
@@ -271,6 +273,8 @@ class RuleCondition(Model):
     signals_reposts: Count | None = Field(None, alias="signals.reposts")
     signals_comments: Count | None = Field(None, alias="signals.comments")
     signals_views: Count | None = Field(None, alias="signals.views")
+    signals_likes: Count | None = Field(None, alias="signals.likes")
+    signals_favorites: Count | None = Field(None, alias="signals.favorites")
     signals_authority_request: Bool | None = Field(None, alias="signals.authority_request")
     signals_staff_confidentiality_breach: Bool | None = Field(
         None, alias="signals.staff_confidentiality_breach"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, StrictInt, field_validator
+from pydantic import AfterValidator, Field, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
 from yqctl.core.enums import Category, Platform
@@ -49,16 +50,52 @@ LeadField = Literal[
     "reposts",  # 转发数
     "comments",  # 评论数
     "views",  # 阅读/浏览/播放量
+    "likes",  # 点赞数
+    "favorites",  # 收藏数
+    "followers",  # 粉丝数：发布账号的，即帖文可触达的范围（来源的 followers）
+    "keywords",  # 命中关键词
+    "alert_level",  # 监测平台的预警级别（不据以定级）
     "stance",  # 情感倾向
     "unit",  # 涉事单位（导出前已分派时）
     "category",  # 舆情类别
 ]
 
 
+# Columns about the person behind a post, which exports carry and yqctl never reads: the project
+# keeps no dossiers on people (units and roles, a source's public account name at most), so no
+# mapping may name them, not even as the text of another field. Compared as header_key gives them.
+PERSONAL_HEADERS = frozenset(
+    {
+        "ip属地", "ip归属地", "ip地址", "ip", "iplocation", "ip位置", "属地", "地域", "所在地",
+        "所在地区", "发布地区", "发帖地区", "作者地域", "作者地区", "用户地区", "location",
+        "性别", "作者性别", "gender", "年龄", "手机", "手机号", "电话", "联系电话", "phone",
+        "身份证", "身份证号", "真实姓名", "住址", "家庭住址",
+    }
+)  # fmt: skip
+
+
+def header_key(cell: object) -> str:
+    """A header as compared: no spaces, colons or asterisks, lower case (``IP 属地：`` = ip属地)."""
+    return re.sub(r"[\s:：*]", "", str(cell)).lower()
+
+
+def _not_personal(header: str) -> str:
+    if header_key(header) in PERSONAL_HEADERS:
+        raise PydanticCustomError(
+            "personal_header",
+            "“{header}”是发帖人的个人信息，yqctl 不导入：案件只记录单位、岗位和来源的公开账号名",
+            {"header": header},
+        )
+    return header
+
+
+Header = Annotated[Text, AfterValidator(_not_personal)]
+
+
 class ImportMapping(Model):
     """一种监测平台导出表的列映射（yq.yaml 的 import_mappings）."""
 
-    columns: dict[LeadField, list[Text]]  # 字段 → 表头（可写多个别名，任一匹配即可）
+    columns: dict[LeadField, list[Header]]  # 字段 → 表头（可写多个别名，任一匹配即可）
     platforms: dict[str, Annotated[Platform, strict_choice(Platform)]] = {}  # 平台列取值 → 平台
     unit: str | None = None  # 默认涉事单位（表中无涉事单位列或该格为空时）
     category: Annotated[Category, strict_choice(Category)] | None = None  # 默认舆情类别

@@ -23,11 +23,19 @@ class Category(StrEnum):
 
 
 class Platform(StrEnum):
-    """发布平台."""
+    """发布平台: the places a school's posts are actually seen, each counted apart in reports
+    (issue 19 item 9: 小红书, 知乎, B站 … were ``other`` and counted as 其他)."""
 
     weibo = "weibo"
     wechat = "wechat"
     douyin = "douyin"
+    kuaishou = "kuaishou"
+    wechat_channels = "wechat_channels"
+    xiaohongshu = "xiaohongshu"
+    bilibili = "bilibili"
+    zhihu = "zhihu"
+    toutiao = "toutiao"
+    douban = "douban"
     tieba = "tieba"
     forum = "forum"
     news = "news"
@@ -107,6 +115,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "weibo": "微博",
         "wechat": "微信",
         "douyin": "抖音",
+        "kuaishou": "快手",
+        "wechat_channels": "视频号",
+        "xiaohongshu": "小红书",
+        "bilibili": "B站",
+        "zhihu": "知乎",
+        "toutiao": "今日头条",
+        "douban": "豆瓣",
         "tieba": "百度贴吧",
         "forum": "论坛",
         "news": "新闻网站",

@@ -16,7 +16,8 @@ from datetime import date, datetime, tzinfo
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from yqctl.core.config import ImportMapping
+from yqctl.core.config import ImportMapping, header_key
+from yqctl.core.counts import EXAMPLES, count_value
 from yqctl.core.enums import LABELS, Category, Platform, Stance
 from yqctl.core.sources import URL_RE, guess_platform
 from yqctl.errors import Problem, UsageError, YqError
@@ -43,9 +44,14 @@ GENERIC = ImportMapping(
         "text": ["正文", "内容", "原文", "全文", "text", "content"],
         "summary": ["摘要", "内容摘要", "summary"],
         "posts": ["相似文章数", "相似数", "相似文章", "posts"],
-        "reposts": ["转发数", "转发量", "转发", "reposts", "shares"],
+        "reposts": ["转发数", "转发量", "转发", "分享数", "分享量", "reposts", "shares"],
         "comments": ["评论数", "评论量", "评论", "comments"],
         "views": ["阅读数", "阅读量", "浏览量", "浏览数", "播放量", "views", "reads"],
+        "likes": ["点赞数", "点赞量", "点赞", "获赞数", "likes"],
+        "favorites": ["收藏数", "收藏量", "收藏", "favorites"],
+        "followers": ["粉丝数", "粉丝量", "粉丝", "followers", "fans"],
+        "keywords": ["命中关键词", "关键词", "命中词", "keywords"],
+        "alert_level": ["预警级别", "预警等级", "alert_level"],
         "stance": ["情感倾向", "倾向性", "情感属性", "情感", "调性", "stance", "sentiment"],
         "unit": ["涉事单位", "unit"],
         "category": ["舆情类别", "类别", "category"],
@@ -53,19 +59,35 @@ GENERIC = ImportMapping(
 )
 BUILTIN: dict[str, ImportMapping] = {"generic": GENERIC}
 
-TEXT_FIELDS = ("title", "platform", "account", "text", "summary", "stance", "unit", "category")
-PROSE_FIELDS = frozenset({"text", "summary"})  # may hold line breaks; the others are one line
+TEXT_FIELDS = ("title", "platform", "account", "text", "summary", "stance", "unit", "category",
+               "keywords", "alert_level")  # fmt: skip
+# may hold line breaks (keywords: one a line is one way to list them); the others are one line
+PROSE_FIELDS = frozenset({"text", "summary", "keywords"})
 TIME_FIELDS = ("published_at", "discovered_at")
-COUNT_FIELDS = ("posts", "reposts", "comments", "views")  # the signals grading reads
+# the case's signals.*, which grading rules and the reports read; in the case file's order
+COUNT_FIELDS = ("posts", "reposts", "comments", "views", "likes", "favorites")
+_KEYWORD_SEPARATORS = re.compile(r"[\s,，、;；|/]+")
 
-# Names the exports give platforms, beyond yqctl's own values and labels
+# Names the exports give platforms, beyond yqctl's own values and labels (compared in lower case)
 PLATFORM_WORDS: dict[str, Platform] = {
     "新浪微博": Platform.weibo,
     "微博": Platform.weibo,
     "微信公众号": Platform.official_account,
     "公众号": Platform.official_account,
     "微信": Platform.wechat,
+    "朋友圈": Platform.wechat,
     "抖音": Platform.douyin,
+    "快手": Platform.kuaishou,
+    "视频号": Platform.wechat_channels,
+    "微信视频号": Platform.wechat_channels,
+    "小红书": Platform.xiaohongshu,
+    "b站": Platform.bilibili,
+    "哔哩哔哩": Platform.bilibili,
+    "知乎": Platform.zhihu,
+    "今日头条": Platform.toutiao,
+    "头条": Platform.toutiao,
+    "头条号": Platform.toutiao,
+    "豆瓣": Platform.douban,
     "贴吧": Platform.tieba,
     "论坛": Platform.forum,
     "bbs": Platform.forum,
@@ -78,8 +100,6 @@ PLATFORM_WORDS: dict[str, Platform] = {
     "app": Platform.news,
     "报刊": Platform.news,
     "纸媒": Platform.news,
-    "今日头条": Platform.news,
-    "头条": Platform.news,
     "校园网": Platform.campus_site,
     "微信群": Platform.chat_group,
     "qq群": Platform.chat_group,
@@ -101,8 +121,6 @@ STANCE_WORDS: dict[str, Stance] = {
     "中立": Stance.neutral,
     "非敏感": Stance.neutral,
 }
-_MULTIPLIERS = {"万": 10_000, "w": 10_000, "亿": 100_000_000, "k": 1_000, "千": 1_000}
-_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|千|w|k)?\+?", re.IGNORECASE)
 _DATE_WORDS = re.compile(r"(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?")
 
 
@@ -142,9 +160,12 @@ class Lead:
     text: str | None
     summary: str | None
     stance: Stance | None
-    counts: Mapping[str, int]
+    counts: Mapping[str, int]  # signals.*
     unit: str
     category: Category
+    followers: int | None = None  # of the account: the post's reach (the source's followers)
+    keywords: str | None = None  # 命中关键词, 、-separated
+    alert_level: str | None = None  # the monitoring platform's 预警级别, as it wrote it
 
 
 @dataclass(frozen=True)
@@ -190,21 +211,17 @@ def find_header(rows: Sequence[Row], mapping: ImportMapping, display: str) -> He
 
 def _columns(cells: Sequence[Cell], mapping: ImportMapping) -> dict[str, int]:
     """Field → column, the column whose header is the field's earliest-listed alias."""
-    position = {_header_key(cell): i for i, cell in reversed(list(enumerate(cells))) if cell}
+    position = {header_key(cell): i for i, cell in reversed(list(enumerate(cells))) if cell}
     found: dict[str, int] = {}
     taken: set[int] = set()
     for name, aliases in mapping.columns.items():
         for alias in aliases:
-            column = position.get(_header_key(alias))
+            column = position.get(header_key(alias))
             if column is not None and column not in taken:
                 found[name] = column
                 taken.add(column)
                 break
     return found
-
-
-def _header_key(cell: Cell) -> str:
-    return re.sub(r"[\s:：*]", "", str(cell)).lower()
 
 
 def read_leads(
@@ -277,6 +294,7 @@ class _RowReader:
         if discovered > defaults.now:
             self.fail("discovered_at", f"{discovered.isoformat()} 晚于当前时间")
         counts = {name: n for name in COUNT_FIELDS if (n := self._count(name)) is not None}
+        followers = self._count("followers")
         stance = self._stance(values["stance"])
         unit = self._unit(values["unit"], defaults, units)
         category = self._category(values["category"], defaults)
@@ -298,6 +316,9 @@ class _RowReader:
             counts=counts,
             unit=unit,
             category=category,
+            followers=followers,
+            keywords=_keywords(values["keywords"]),
+            alert_level=values["alert_level"],
         )
 
     def _url(self) -> str | None:
@@ -349,7 +370,7 @@ class _RowReader:
             return None
         number = count_value(text)
         if number is None:
-            self.fail(name, f"{_quoted(text)} 不是数量（如 1234、1.2万）")
+            self.fail(name, f"{_quoted(text)} 不是数量（{EXAMPLES}）")
         return number
 
     def _stance(self, text: str | None) -> Stance | None:
@@ -390,15 +411,6 @@ def lead_time(text: str, zone: tzinfo) -> datetime:
     return read_time(normal, zone)  # its range is the row's to check (``_RowReader._time``)
 
 
-def count_value(text: str) -> int | None:
-    """``1234``, ``1,234``, ``1.2万``, ``3亿``, ``10万+``; None if it is not a count."""
-    match = _COUNT.fullmatch(text.replace(",", "").replace("，", "").strip())
-    if match is None:
-        return None
-    number = float(match[1]) * _MULTIPLIERS.get((match[2] or "").lower(), 1)
-    return round(number) if match[2] else (int(match[1]) if match[1].isdigit() else None)
-
-
 def _stance(text: str) -> Stance | None:
     return STANCE_WORDS.get(text.lower()) or _enum_value(Stance, text)
 
@@ -423,7 +435,7 @@ def _platform(
         found = (
             mapping.platforms.get(text)
             or PLATFORM_WORDS.get(text.lower())
-            or _enum_value(Platform, text)
+            or _enum_value(Platform, text.lower())
         )
         if found is not None:
             return found, None
@@ -434,7 +446,10 @@ def _platform(
 def url_key(url: str) -> str:
     """A link as compared for duplicates: scheme (http/https), host case, fragment and a final
     slash do not matter; the query does (it names the post on many sites)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # http://[x/… (a bad IPv6 host) is compared as written
+        return url.strip()
     path = parts.path.rstrip("/")
     return urlunsplit(("", parts.netloc.lower(), path, parts.query, ""))
 
@@ -468,9 +483,12 @@ def case_fields(lead: Lead) -> dict[str, Any]:
         "platform": lead.platform.value,
         "url": lead.url,
         "account": lead.account,
+        "followers": lead.followers,
         "published_at": lead.published_at,
         "stance": lead.stance.value if lead.stance else None,
         "excerpt": shortened(lead.text, EXCERPT_CHARS) if lead.text else None,
+        "keywords": lead.keywords,
+        "alert_level": lead.alert_level,
     }
     return {
         "title": lead.title,
@@ -487,6 +505,12 @@ def first_entry_text(lead: Lead, file_name: str) -> str:
     """The ``discovered`` entry's text: where the lead came from."""
     platform = f"；平台：{lead.platform_text}" if lead.platform_text else ""
     return f"监测平台预警导入（{file_name} 第 {lead.row} 行{platform}）"
+
+
+def _keywords(text: str | None) -> str | None:
+    """``食堂,异物 / 食堂`` → ``食堂、异物``: the export's separators (and line breaks) as one."""
+    words = dict.fromkeys(w for w in _KEYWORD_SEPARATORS.split(text or "") if w)
+    return "、".join(words) or None
 
 
 def _cell_text(cell: Cell) -> str | None:

@@ -56,6 +56,9 @@ class SourceLine:
     excerpt: str | None
     evidence: str | None
     sha256: str | None
+    followers: int | None = None  # 粉丝数 of the account
+    keywords: str | None = None  # 监测平台命中关键词
+    alert_level: str | None = None  # 监测平台预警级别
 
 
 @dataclass(frozen=True)
@@ -70,13 +73,23 @@ class Spread:
     views: int
     harmful: bool
     flags: tuple[str, ...]  # 已出现的情节：外媒介入、引起上级有关部门的重视 …
+    likes: int = 0
+    favorites: int = 0
+
+    @property
+    def counts(self) -> str:
+        """帖文 35、转发 120、评论 300、浏览 20000, then 点赞 and 收藏 when an export gave them."""
+        shown = [("帖文", self.posts), ("转发", self.reposts), ("评论", self.comments)]
+        shown.append(("浏览", self.views))
+        shown += [(name, n) for name, n in (("点赞", self.likes), ("收藏", self.favorites)) if n]
+        return "、".join(f"{name} {n}" for name, n in shown)
 
     @property
     def text(self) -> str:
         """One sentence, e.g. 局部热点，帖文 35、转发 120、评论 300、浏览 20000；有害信息。"""
-        counts = f"帖文 {self.posts}、转发 {self.reposts}、评论 {self.comments}、浏览 {self.views}"
         extra = [*(["有害信息"] if self.harmful else []), *self.flags]
-        return f"{self.spread_label}，{counts}" + (f"；{'、'.join(extra)}" if extra else "") + "。"
+        tail = f"；{'、'.join(extra)}" if extra else ""
+        return f"{self.spread_label}，{self.counts}{tail}。"
 
 
 # The true-or-false signals worth naming in a report, in the case file's order.
@@ -112,6 +125,9 @@ def source_line(source: Source, zone: tzinfo) -> SourceLine:
         excerpt=source.excerpt,
         evidence=source.evidence,
         sha256=source.sha256,
+        followers=source.followers,
+        keywords=source.keywords,
+        alert_level=source.alert_level,
     )
 
 
@@ -119,7 +135,16 @@ def spread_of(case: Case) -> Spread:
     s = case.signals
     flags = tuple(FIELD_LABELS[f"signals.{name}"] for name in _FLAG_FIELDS if getattr(s, name))
     return Spread(
-        s.spread.value, label(s.spread), s.posts, s.reposts, s.comments, s.views, s.harmful, flags
+        s.spread.value,
+        label(s.spread),
+        s.posts,
+        s.reposts,
+        s.comments,
+        s.views,
+        s.harmful,
+        flags,
+        likes=s.likes,
+        favorites=s.favorites,
     )
 
 

@@ -31,7 +31,10 @@ FIELD_COMMENTS: dict[str, str] = {
     "category": f"舆情类别：{choices_text(Category)}",
     "summary": "内容摘要",
     "sources": f"来源（公开帖文）。platform 可选：{choices_text(Platform)}；"
-    f"stance（倾向，可省略）：{choices_text(Stance)}；excerpt：帖文原话摘录",
+    f"account：公开账号名；followers：该账号粉丝数（帖文可触达的范围）；"
+    f"stance（倾向，可省略）：{choices_text(Stance)}；excerpt：帖文原话摘录；"
+    "keywords、alert_level：监测平台的命中关键词、预警级别（仅供参考，不据以定级）。"
+    "不记录发帖人的 IP 属地等个人信息",
     "signals": "定级依据的事实（均可省略，默认 false/0）；改动后请重新运行 yqctl grade",
     "level": "舆情级别：只由 yqctl grade 设置",
     "grading": "定级记录：由 yqctl grade 追加",
@@ -52,6 +55,8 @@ SIGNAL_COMMENTS: dict[str, str] = {
     "reposts": "转发数",
     "comments": "评论数",
     "views": "浏览/阅读量",
+    "likes": "点赞数",
+    "favorites": "收藏数",
     "authority_request": "公安机关等国家行政管理部门要求中断和查找",
     "staff_confidentiality_breach": "学校工作人员违反保密规定违规发布信息",
     "superior_attention": "引起上级有关部门的重视",

@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from yqctl.core.case import Case, case_relpath, new_case_id
+from yqctl.core.assignments import read_count
+from yqctl.core.case import COUNT_SIGNALS, Case, case_relpath, new_case_id
 from yqctl.core.enums import Action, Platform, label
 from yqctl.core.sources import guess_platform
 from yqctl.core.timeline import entry
@@ -67,13 +68,16 @@ def sources_from_flags(
 
 
 def parse_signals(pairs: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs: true/false, whole numbers, null, or text (spread)."""
+    """``KEY=VALUE`` pairs: true/false, counts as ``import`` reads them (5000, 1.2万), null, or
+    text (spread)."""
     result: dict[str, Any] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise UsageError(f"--signal {pair!r} 应写成 KEY=VALUE，如 harmful=true")
-        result[key.strip()] = _scalar(raw.strip())
+        counted = key in COUNT_SIGNALS and raw.strip().lower() not in ("null", "none")
+        result[key] = read_count(raw, f"--signal {key}") if counted else _scalar(raw.strip())
     return result
 
 

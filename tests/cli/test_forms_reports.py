@@ -343,7 +343,9 @@ def test_check_renders_the_repositorys_templates_and_the_built_in_ones_using_the
     shutil.copy(builtin / "opinion.docx", demo_repo / "templates" / "opinion.docx")
     result = yq("check", "--repo", str(demo_repo))
     assert result.code == 0, result.out + result.err
-    using_macros = {f"{family}.md.j2" for family in ("registration", "opinion", "special")}
+    using_macros = {
+        f"{family}.md.j2" for family in ("registration", "opinion", "record", "special")
+    }
     periods = {f"{family}.md.j2" for family in ("daily", "weekly", "monthly")}  # via _period
     assert set(rendered) == using_macros | periods | {"opinion.docx"}
 

@@ -48,8 +48,11 @@ yqctl 自带全部模板。在此放一个与内置模板同名的文件，即�
 |---|---|---|
 | 附件3《舆情处置情况登记表》 | yqctl form ID registration | registration.md.j2 / registration.html.j2 / registration.docx |
 | 附件4《舆情处置意见表》 | yqctl form ID opinion | opinion.md.j2 / opinion.html.j2 / opinion.docx |
+| 《舆情处置记录》（中学预案四(一)至(五)） | yqctl form ID record | record.md.j2 / record.html.j2 / record.docx |
 | 舆情日报、周报、月报 | yqctl report daily/weekly/monthly | daily.* / weekly.* / monthly.*（共用 _period.*） |
 | 舆情专报 | yqctl report special ID | special.md.j2 / special.html.j2 / special.docx |
+
+yqctl form 只提供本仓库策略（policies/ 中的策略文件）forms 所列的表单。
 
 公共部分：_base.html.j2（页面、页眉“学校名称 · 内部资料”、页码）、_macros.*。
 模板内可用：doc（表单或报告的内容，字段见 `yqctl report weekly --json`）、head（页眉：

@@ -1340,9 +1340,7 @@ def period(b: Builder) -> None:
     optional_text(b, "c.result", "处置结果：")
     b.tag("{%p endif %}")
     b.tag("{%p else %}")
-    b.text(
-        "本期无{% if doc.key_levels %}{{ doc.key_levels|join('、') }}{% else %}重点{% endif %}舆情。"
-    )
+    b.text("本期无{{ doc.key_text }}。")
     b.tag("{%p endfor %}")
 
     b.heading("四、舆情清单")

@@ -31,7 +31,22 @@ def init(
         ),
     ] = PolicyName.university,
     institution: Annotated[
-        str | None, typer.Option("--institution", help="学校名称（默认用样例中的占位名称）")
+        str | None,
+        typer.Option(
+            "--institution",
+            help="学校名称：写入 yq.yaml、org.yaml，并替换处置政策标题中的占位校名"
+            "（默认用样例中的占位名称，yqctl check 会提示）",
+            show_default=False,
+        ),
+    ] = None,
+    policy_title: Annotated[
+        str | None,
+        typer.Option(
+            "--policy-title",
+            help="本校处置文件的实际标题，如“某某大学网络舆情管理办法”（不加书名号）；"
+            "周报、月报据此写“按《…》规定的处置时限”（默认由 --institution 替换占位校名得出）",
+            show_default=False,
+        ),
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="同时加入该政策的演示案件")] = False,
     hooks: Annotated[
@@ -65,16 +80,50 @@ def init(
         return
 
     result = scaffold(
-        directory, policy.value, institution=institution, demo=demo, commit=not no_commit
+        directory,
+        policy.value,
+        institution=_one_line(institution, "--institution"),
+        policy_title=_title(policy_title),
+        demo=demo,
+        commit=not no_commit,
     )
     if as_json:
         emit_json(result)
         return
     out = console()
     out.print(styled("已创建案件仓库 [bold]{}[/]（政策：{}）", result["root"], policy.value))
+    out.print(styled("处置政策标题：《{}》", result["policy_title"]))
     if result["demo_cases"]:
         out.print(f"已加入 {result['demo_cases']} 个演示案件")
+    if institution is None and policy_title is None:
+        out.print(
+            "学校名称和政策标题仍是样例的占位内容：可编辑 yq.yaml、org.yaml 和 "
+            f"policies/{policy.value}.yaml 的 name（yqctl check 会逐条提示），"
+            "或新建仓库时用 --institution、--policy-title 指定。"
+        )
     out.print("下一步：编辑 org.yaml 填写各单位与岗位的联系方式，然后 yqctl new 登记舆情。")
+
+
+def _one_line(value: str | None, flag: str) -> str | None:
+    """A name for the files: one line of text, no control characters, not blank."""
+    from yqctl.errors import UsageError
+    from yqctl.textutil import unsafe_message
+
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError(f"{flag} 不能为空")
+    if message := unsafe_message(value, multiline=False):
+        raise UsageError(f"{flag} {message}")
+    return value.strip()
+
+
+def _title(value: str | None) -> str | None:
+    """The title without the 《》 the reports put around it (《《…》》 would print otherwise)."""
+    title = _one_line(value, "--policy-title")
+    if title is not None and title.startswith("《") and title.endswith("》"):
+        title = _one_line(title[1:-1], "--policy-title")
+    return title
 
 
 def _install_hooks(directory: Path, *, commit: bool, as_json: bool) -> None:

@@ -1,0 +1,120 @@
+"""The policy carries the school's name (issue 19 item 7), end to end: `init` titles the policy
+from --institution or --policy-title (the file's comments kept), the reports print that title,
+and `check` warns at path:line:col about every sample placeholder left in yq.yaml, org.yaml and
+the policy, with how to fill it in."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import NOW, Runner, git
+from yqctl import resources
+
+MONTH = ("report", "monthly", "--month", "2026-11", "--now", NOW)
+SHIPPED_TITLES = {
+    "university": "XX工程学院舆情管理与处置办法（试行）",
+    "middle-school": "xx中学舆情应急处置预案",
+}
+
+
+def init(yq: Runner, root: Path, *args: str) -> Any:
+    result = yq("init", str(root), *args, "--json")
+    assert result.code == 0, result.err
+    return result.json()
+
+
+def policy_lines(root: Path, policy: str) -> list[str]:
+    return (root / "policies" / f"{policy}.yaml").read_text(encoding="utf-8").splitlines()
+
+
+def position(root: Path, relative: str, key: str, text: str) -> tuple[int, int]:
+    """Line and column (1-based) of ``text`` on the line that starts with ``key:``."""
+    lines = (root / relative).read_text(encoding="utf-8").splitlines()
+    number, line = next((n, row) for n, row in enumerate(lines, 1) if row.startswith(f"{key}:"))
+    return number, line.index(text) + 1
+
+
+@pytest.mark.parametrize(
+    ("policy", "school", "title"),
+    [
+        ("university", "某某大学", "某某大学舆情管理与处置办法（试行）"),
+        ("middle-school", "某某中学", "某某中学舆情应急处置预案"),
+    ],
+)
+def test_init_titles_the_policy_from_the_institution_and_the_reports_print_it(
+    yq: Runner, tmp_path: Path, policy: str, school: str, title: str
+) -> None:
+    root = tmp_path / "school"
+    made = init(yq, root, "--policy", policy, "--institution", school, "--demo")
+    assert made["policy_title"] == title
+    for fmt in ("md", "html"):
+        report = yq(*MONTH, "--repo", str(root), "--format", fmt)
+        assert report.code == 0, report.err
+        assert f"按《{title}》规定的处置时限" in report.out
+        assert SHIPPED_TITLES[policy] not in report.out
+    assert yq("check", "--repo", str(root)).code == 0
+
+
+@pytest.mark.parametrize("policy", ["university", "middle-school"])
+def test_init_changes_nothing_in_the_policy_but_its_title(
+    yq: Runner, tmp_path: Path, policy: str
+) -> None:
+    root = tmp_path / "school"
+    init(yq, root, "--policy", policy, "--institution", "某某学校")
+    shipped = (resources.data_dir("policies") / f"{policy}.yaml").read_text("utf-8").splitlines()
+    changed = [
+        line
+        for line in difflib.unified_diff(shipped, policy_lines(root, policy), lineterm="", n=0)
+        if line[:1] in "+-" and line[:3] not in ("---", "+++")
+    ]
+    assert changed == [f"-name: {SHIPPED_TITLES[policy]}", f"+name: {changed[1][7:]}"]
+    assert "某某学校" in changed[1]
+    assert git(root, "status", "--porcelain") == ""  # committed with the rest
+
+
+def test_policy_title_gives_the_documents_own_title(yq: Runner, tmp_path: Path) -> None:
+    root = tmp_path / "school"
+    made = init(
+        yq,
+        root,
+        "--institution",
+        "某某学院",
+        "--policy-title",
+        "《某某学院网络舆情应急处置办法》",
+        "--demo",
+    )
+    assert made["policy_title"] == "某某学院网络舆情应急处置办法"  # the 《》 are the reports'
+    assert "name: 某某学院网络舆情应急处置办法" in policy_lines(root, "university")
+    monthly = yq(*MONTH, "--repo", str(root)).out
+    assert "按《某某学院网络舆情应急处置办法》规定的处置时限" in monthly
+
+
+def test_init_says_the_title_and_how_to_change_it(yq: Runner, tmp_path: Path) -> None:
+    plain = yq("init", str(tmp_path / "a"))
+    assert "处置政策标题：《XX工程学院舆情管理与处置办法（试行）》" in plain.out
+    assert "--institution" in plain.out and "--policy-title" in plain.out
+    named = yq("init", str(tmp_path / "b"), "--institution", "某某大学")
+    assert "处置政策标题：《某某大学舆情管理与处置办法（试行）》" in named.out
+    assert "--policy-title" not in named.out
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--institution", "某某\n大学", "只能写一行"),
+        ("--institution", "  ", "不能为空"),
+        ("--policy-title", "办法\x1b[31m", "控制字符"),
+        ("--policy-title", "《》", "不能为空"),
+    ],
+)
+def test_a_name_that_cannot_be_printed_is_refused_before_anything_is_written(
+    yq: Runner, tmp_path: Path, flag: str, value: str, said: str
+) -> None:
+    root = tmp_path / "school"
+    result = yq("init", str(root), flag, value)
+    assert result.code == 2 and said in result.err and "Traceback" not in result.err
+    assert not root.exists()

@@ -118,3 +118,74 @@ def test_a_name_that_cannot_be_printed_is_refused_before_anything_is_written(
     result = yq("init", str(root), flag, value)
     assert result.code == 2 and said in result.err and "Traceback" not in result.err
     assert not root.exists()
+
+
+# ---- check ------------------------------------------------------------------------------------
+
+
+def placeholder_warnings(yq: Runner, root: Path) -> list[dict[str, Any]]:
+    result = yq("check", "--repo", str(root), "--json")
+    assert result.code == 0, result.out  # warnings, not problems
+    return [w for w in result.json()["warnings"] if "样例的占位内容" in w["message"]]
+
+
+def test_check_warns_about_every_sample_name_at_its_place(yq: Runner, repo: Path) -> None:
+    found = {(w["path"], w["line"], w["col"]): w["message"] for w in placeholder_warnings(yq, repo)}
+    policy = "policies/university.yaml"
+    expected = {
+        ("yq.yaml", *position(repo, "yq.yaml", "institution", "XX")): "yqctl init --institution",
+        ("org.yaml", *position(repo, "org.yaml", "institution", "XX")): "与 yq.yaml 的",
+        (policy, *position(repo, policy, "name", "XX")): "yqctl init --policy-title",
+        (policy, *position(repo, policy, "source", "20XX")): "文号的实际年份",
+    }
+    for place, advice in expected.items():
+        assert place in found, place
+        assert advice in found[place]
+    assert "“20XX”" in found[policy, *position(repo, policy, "source", "20XX")]
+    cac = [m for (path, _, _), m in found.items() if "XX市网信办" in m]
+    assert len(cac) == 2  # the policy's external.cac and org.yaml's external.cac.title
+    assert all("改为实际名称" in m for m in cac)
+
+
+def test_check_lists_the_names_printed_on_documents_first(yq: Runner, repo: Path) -> None:
+    lines = [line for line in yq("check", "--repo", str(repo)).out.splitlines() if "提醒" in line]
+    assert lines[0].startswith("提醒 yq.yaml:")
+    assert lines[1].startswith("提醒 policies/university.yaml:")
+
+
+def test_names_given_to_init_leave_only_what_it_cannot_know(yq: Runner, tmp_path: Path) -> None:
+    root = tmp_path / "school"
+    init(yq, root, "--institution", "某某大学")
+    left = {(w["path"], w["message"].split(" ")[0]) for w in placeholder_warnings(yq, root)}
+    assert left == {
+        ("policies/university.yaml", "source"),  # 苏教办[20XX]9号: the school's own numbers
+        ("policies/university.yaml", "external.cac"),  # XX市网信办: the city is not known
+        ("org.yaml", "external.cac.title"),
+    }
+
+
+def test_placeholders_are_told_from_real_text(yq: Runner, repo: Path) -> None:
+    org = repo / "org.yaml"
+    text = org.read_text(encoding="utf-8").replace(
+        "institution: XX工程学院", "institution: 某某大学"
+    )
+    # Latin words holding X are real names; the 预案's X同志 and a bare X are placeholders
+    text = text.replace("    title: XX市网信办", '    title: "XXL 与 Foxx 联合实验室"')
+    text = text.replace("roles:\n", "roles:\n  leader_x:\n    title: X同志\n    name: X\n", 1)
+    org.write_text(text, encoding="utf-8")
+    git(repo, "commit", "-qam", "org")
+    messages = [w["message"] for w in placeholder_warnings(yq, repo) if w["path"] == "org.yaml"]
+    assert len(messages) == 2
+    assert messages[0].startswith("roles.leader_x.title") and "改为实际姓名或岗位" in messages[0]
+    assert messages[1].startswith("roles.leader_x.name 仍含样例的占位内容“X”")
+
+
+def test_a_quoted_value_is_pointed_at_its_placeholder(yq: Runner, repo: Path) -> None:
+    config = repo / "yq.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace("institution: XX工程学院", 'institution: "某XX学院"'),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "quoted")
+    [warning] = [w for w in placeholder_warnings(yq, repo) if w["path"] == "yq.yaml"]
+    assert (warning["line"], warning["col"]) == position(repo, "yq.yaml", "institution", "XX")

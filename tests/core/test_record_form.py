@@ -34,7 +34,10 @@ def graded(level: int, *, major: bool | None = None, **fields: Any) -> Case:
     if major is not None:
         signals = {**signals, "major": major}
     case = make_case(unit="高一级部", level=level, signals=signals, **fields)
-    entry = GradingEntry(at=t("09:40"), level=level, policy="middle-school", matched=["m1-major"])
+    rule = "m1-major" if major else "m2-general"
+    entry = GradingEntry(
+        at=t("09:40"), level=level, major=bool(major), policy="middle-school", matched=[rule]
+    )
     return case.model_copy(update={"grading": [entry]})
 
 

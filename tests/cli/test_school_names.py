@@ -6,11 +6,15 @@ the policy, with how to fill it in."""
 from __future__ import annotations
 
 import difflib
+import os
+import pty
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli.test_new_prompts import _converse, _yqctl
 from tests.conftest import NOW, Runner, git
 from yqctl import resources
 
@@ -189,3 +193,64 @@ def test_a_quoted_value_is_pointed_at_its_placeholder(yq: Runner, repo: Path) ->
     git(repo, "commit", "-qam", "quoted")
     [warning] = [w for w in placeholder_warnings(yq, repo) if w["path"] == "yq.yaml"]
     assert (warning["line"], warning["col"]) == position(repo, "yq.yaml", "institution", "XX")
+
+
+# ---- on a terminal ----------------------------------------------------------------------------
+
+
+def config_value(root: Path, relative: str, key: str) -> str:
+    line = next(
+        row
+        for row in (root / relative).read_text("utf-8").splitlines()
+        if row.startswith(f"{key}:")
+    )
+    return line.split(":", 1)[1].strip()
+
+
+def test_init_on_a_terminal_asks_the_name_and_offers_the_title_it_gives(tmp_path: Path) -> None:
+    root = tmp_path / "school"
+    code, screen = _converse([_yqctl(), "init", str(root)], ["某某大学", ""], tmp_path)
+    assert code == 0, screen
+    assert "学校名称" in screen
+    assert "[某某大学舆情管理与处置办法（试行）]" in screen  # offered: Enter takes it
+    assert config_value(root, "yq.yaml", "institution") == "某某大学"
+    assert (
+        config_value(root, "policies/university.yaml", "name")
+        == "某某大学舆情管理与处置办法（试行）"
+    )
+
+
+def test_init_on_a_terminal_takes_the_documents_own_title_after_a_bad_one(tmp_path: Path) -> None:
+    root = tmp_path / "school"
+    answers = ["", "办法\x07", "《某某学院网络舆情处置办法》"]
+    code, screen = _converse(
+        [_yqctl(), "init", str(root), "--policy", "middle-school"], answers, tmp_path
+    )
+    assert code == 0, screen
+    assert "含有控制字符" in screen and "请重新输入" in screen
+    assert config_value(root, "yq.yaml", "institution") == "xx中学"  # kept: check will say so
+    assert config_value(root, "policies/middle-school.yaml", "name") == "某某学院网络舆情处置办法"
+
+
+def test_init_asks_nothing_the_flags_gave(tmp_path: Path) -> None:
+    root = tmp_path / "school"
+    args = [_yqctl(), "init", str(root), "--institution", "某某大学", "--policy-title", "某某办法"]
+    code, screen = _converse(args, [], tmp_path)
+    assert code == 0, screen
+    assert "学校名称（" not in screen and "标题（" not in screen
+    assert config_value(root, "policies/university.yaml", "name") == "某某办法"
+
+
+def test_init_asks_nothing_when_its_output_is_captured(tmp_path: Path) -> None:
+    """A script (a bench, CI) with a terminal for input but capturing the output: an answer typed
+    ahead is never read as the school's name."""
+    root = tmp_path / "school"
+    master, slave = pty.openpty()
+    os.write(master, "某某大学\n\n".encode())  # what a prompt would read, were there one
+    result = subprocess.run(
+        [_yqctl(), "init", str(root)], stdin=slave, capture_output=True, text=True, check=False
+    )
+    os.close(slave)
+    os.close(master)
+    assert result.returncode == 0, result.stderr
+    assert config_value(root, "yq.yaml", "institution") == "XX工程学院"

@@ -1,5 +1,7 @@
 """``yqctl init``: create a case repository (yq.yaml, org.yaml, policies, folders, git)."""
 
+import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -35,7 +37,7 @@ def init(
         typer.Option(
             "--institution",
             help="学校名称：写入 yq.yaml、org.yaml，并替换处置政策标题中的占位校名"
-            "（默认用样例中的占位名称，yqctl check 会提示）",
+            "（未给时在终端上询问；否则用样例中的占位名称，yqctl check 会提示）",
             show_default=False,
         ),
     ] = None,
@@ -44,7 +46,8 @@ def init(
         typer.Option(
             "--policy-title",
             help="本校处置文件的实际标题，如“某某大学网络舆情管理办法”（不加书名号）；"
-            "周报、月报据此写“按《…》规定的处置时限”（默认由 --institution 替换占位校名得出）",
+            "周报、月报据此写“按《…》规定的处置时限”（默认由学校名称替换占位校名得出，"
+            "在终端上会请你确认）",
             show_default=False,
         ),
     ] = None,
@@ -79,11 +82,17 @@ def init(
             _install_ci(directory, ci.value, commit=not no_commit, as_json=as_json)
         return
 
+    institution = _one_line(institution)
+    policy_title = _title(policy_title)
+    # ask only where the question is seen and answered: a script that captures the output (a
+    # bench, CI, a test) must never wait for an answer nobody can see
+    if not as_json and sys.stdin.isatty() and sys.stdout.isatty():
+        institution, policy_title = _ask(policy.value, institution, policy_title)
     result = scaffold(
         directory,
         policy.value,
-        institution=_one_line(institution, "--institution"),
-        policy_title=_title(policy_title),
+        institution=institution,
+        policy_title=policy_title,
         demo=demo,
         commit=not no_commit,
     )
@@ -104,7 +113,35 @@ def init(
     out.print("下一步：编辑 org.yaml 填写各单位与岗位的联系方式，然后 yqctl new 登记舆情。")
 
 
-def _one_line(value: str | None, flag: str) -> str | None:
+def _ask(policy: str, institution: str | None, title: str | None) -> tuple[str | None, str | None]:
+    """On a terminal, what no flag gave: the school's name, then the title of its document (the
+    one derived from the name offered; Enter takes it)."""
+    from yqctl.store.scaffold import policy_title
+
+    if institution is None:
+        institution = _answer("学校名称（直接回车保留样例的占位名称）", "", _one_line)
+    if title is None:
+        offered = policy_title(policy, institution)
+        answer = _answer("本校处置文件的标题（不加书名号，直接回车即用此标题）", offered, _title)
+        title = None if answer == offered else answer
+    return institution, title
+
+
+def _answer(question: str, default: str, check: Callable[[str, str], str | None]) -> str | None:
+    """An answer that passes its option's checks, asked again until it does; blank: none."""
+    from yqctl.errors import UsageError
+
+    while True:
+        answer = str(typer.prompt(question, default=default, show_default=bool(default)))
+        if not answer.strip():
+            return None
+        try:
+            return check(answer, "输入的内容")
+        except UsageError as exc:
+            console(stderr=True).print(f"{exc.message}，请重新输入", markup=False)
+
+
+def _one_line(value: str | None, label: str = "--institution") -> str | None:
     """A name for the files: one line of text, no control characters, not blank."""
     from yqctl.errors import UsageError
     from yqctl.textutil import unsafe_message
@@ -112,17 +149,17 @@ def _one_line(value: str | None, flag: str) -> str | None:
     if value is None:
         return None
     if not value.strip():
-        raise UsageError(f"{flag} 不能为空")
+        raise UsageError(f"{label} 不能为空")
     if message := unsafe_message(value, multiline=False):
-        raise UsageError(f"{flag} {message}")
+        raise UsageError(f"{label} {message}")
     return value.strip()
 
 
-def _title(value: str | None) -> str | None:
+def _title(value: str | None, label: str = "--policy-title") -> str | None:
     """The title without the 《》 the reports put around it (《《…》》 would print otherwise)."""
-    title = _one_line(value, "--policy-title")
+    title = _one_line(value, label)
     if title is not None and title.startswith("《") and title.endswith("》"):
-        title = _one_line(title[1:-1], "--policy-title")
+        title = _one_line(title[1:-1], label)
     return title
 
 

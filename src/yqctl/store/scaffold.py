@@ -170,20 +170,30 @@ def _placeholder(policies: Path, policy: str) -> str:
     return str(yamlio.load(source, source.name).mapping()["institution"])
 
 
-def _policy_text(source: Path, placeholder: str, names: Names) -> tuple[str, str]:
-    """The policy file with its ``name`` (制度全称) set, comments and all kept; and that name.
+def policy_title(policy: str, institution: str | None) -> str:
+    """The title ``init`` gives the built-in policy ``policy`` for a school of that name."""
+    policies = data_dir("policies")
+    source = policies / f"{policy}.yaml"
+    shipped = str(yamlio.load(source, source.name).mapping()["name"])
+    return _titled(shipped, _placeholder(policies, policy), Names(institution, None))
 
-    The document's own title if given; else, with the school's name, the shipped title with the
-    placeholder school replaced (XX工程学院舆情管理与处置办法（试行） → 某某大学舆情管理与处置办法
-    （试行））; else the shipped title, which ``check`` names as a placeholder to fill in.
-    """
+
+def _titled(shipped: str, placeholder: str, names: Names) -> str:
+    """The document's own title if given; else, with the school's name, the shipped title with
+    the placeholder school replaced (XX工程学院舆情管理与处置办法（试行） → 某某大学舆情管理与处置办法
+    （试行））; else the shipped title, which ``check`` names as a placeholder to fill in."""
+    if names.policy_title:
+        return names.policy_title
+    if names.institution and placeholder in shipped:
+        return shipped.replace(placeholder, names.institution)
+    return shipped
+
+
+def _policy_text(source: Path, placeholder: str, names: Names) -> tuple[str, str]:
+    """The policy file with its ``name`` (制度全称) set, comments and all kept; and that name."""
     text = yamlio.read_text(source, source.name)
     tree = roundtrip.load(text)
-    title = str(tree["name"])
-    if names.policy_title:
-        title = names.policy_title
-    elif names.institution and placeholder in title:
-        title = title.replace(placeholder, names.institution)
+    title = _titled(str(tree["name"]), placeholder, names)
     if title == tree["name"]:
         return text, title
     tree["name"] = title

@@ -232,6 +232,14 @@ def test_init_on_a_terminal_takes_the_documents_own_title_after_a_bad_one(tmp_pa
     assert config_value(root, "policies/middle-school.yaml", "name") == "某某学院网络舆情处置办法"
 
 
+def test_a_demo_keeps_the_samples_names_without_asking(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    code, screen = _converse([_yqctl(), "init", str(root), "--demo"], [], tmp_path)
+    assert code == 0, screen
+    assert "学校名称（" not in screen
+    assert config_value(root, "yq.yaml", "institution") == "XX工程学院"
+
+
 def test_init_asks_nothing_the_flags_gave(tmp_path: Path) -> None:
     root = tmp_path / "school"
     args = [_yqctl(), "init", str(root), "--institution", "某某大学", "--policy-title", "某某办法"]

@@ -85,8 +85,8 @@ def init(
     institution = _one_line(institution)
     policy_title = _title(policy_title)
     # ask only where the question is seen and answered: a script that captures the output (a
-    # bench, CI, a test) must never wait for an answer nobody can see
-    if not as_json and sys.stdin.isatty() and sys.stdout.isatty():
+    # bench, CI, a test) must never wait for an answer nobody can see; a demo keeps its samples
+    if not (as_json or demo) and sys.stdin.isatty() and sys.stdout.isatty():
         institution, policy_title = _ask(policy.value, institution, policy_title)
     result = scaffold(
         directory,

@@ -89,12 +89,21 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def demo_repo(tmp_path: Path) -> Path:
-    root = tmp_path / "demo"
-    result = invoke("init", str(root), "--policy", "university", "--demo")
+def _demo(root: Path, policy: str) -> Path:
+    result = invoke("init", str(root), "--policy", policy, "--demo")
     assert result.code == 0, result.err
     return root
+
+
+@pytest.fixture
+def demo_repo(tmp_path: Path) -> Path:
+    return _demo(tmp_path / "demo", "university")
+
+
+@pytest.fixture
+def middle_repo(tmp_path: Path) -> Path:
+    """The middle-school demo repository (《xx中学舆情应急处置预案》)."""
+    return _demo(tmp_path / "middle", "middle-school")
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
     python tools/make_docx_templates.py [--out DIR]
 
-Writes ``registration.docx`` (附件3) and ``opinion.docx`` (附件4), ``daily.docx``, ``weekly.docx``
+Writes ``registration.docx`` (附件3), ``opinion.docx`` (附件4) and ``record.docx`` (the middle
+school's 《舆情处置记录》), ``daily.docx``, ``weekly.docx``
 and ``monthly.docx`` (one layout: the title comes from ``head.title``) and ``special.docx`` (专报).
 The files are committed; run this script again after changing it. The output is byte-for-byte the
 same on every run (fixed document dates, fixed zip entry times).
@@ -733,8 +734,36 @@ def field_row(
     return row(label(name), value(*content, span=WIDE, top=top), height=height, keep=keep)
 
 
-def form_top(b: Builder) -> None:
-    b.add(p("{{ doc.annex }}", style=ANNEX))
+def found_row(name: str, who: str, *, height: float) -> Row:
+    """Who found the case (``who``: 发现途径 / 发现人) and its sources, in one cell."""
+    return field_row(
+        name,
+        p(f"{who}：{{{{ doc.discovered_by|blank(12) }}}}", style=TABLE_TEXT),
+        *source_paras(),
+        height=height,
+        top=True,
+    )
+
+
+def rule_paras(j: str, prefix: str = "") -> list[P]:
+    """The grading's rules (``j`` a Judgement), a paragraph each with its clause, and the reason
+    of a level set by hand."""
+    return [
+        tag(f"{{%p for r in {j}.rules %}}"),
+        p(
+            prefix + "{{ r.text }}{% if r.clause %}（条款 {{ r.clause }}）{% endif %}",
+            style=TABLE_TEXT,
+        ),
+        tag("{%p endfor %}"),
+        tag(f"{{%p if {j}.override_reason %}}"),
+        p(f"调整定级理由：{{{{ {j}.override_reason }}}}", style=TABLE_TEXT),
+        tag("{%p endif %}"),
+    ]
+
+
+def form_top(b: Builder, *, annex: bool = True) -> None:
+    if annex:
+        b.add(p("{{ doc.annex }}", style=ANNEX))
     b.add(p("{{ head.title }}", style="Title"))
     b.tag("{%p if doc.drill %}")
     b.add(p("（演练）", style=NOTE))
@@ -765,13 +794,7 @@ def registration(b: Builder) -> None:
             "{{ doc.discovered_at|cn_datetime }}",
         ),
         field_row("舆情标题", "{{ doc.title }}"),
-        field_row(
-            "发现途径与\n来源（平台、\n链接、账号）",
-            p("发现途径：{{ doc.discovered_by|blank(12) }}", style=TABLE_TEXT),
-            *source_paras(),
-            height=20,
-            top=True,
-        ),
+        found_row("发现途径与\n来源（平台、\n链接、账号）", "发现途径", height=20),
         field_row("内容摘要", "{{ doc.summary }}", height=30, top=True),
         pair("舆情级别", "{{ doc.level_name }}", "舆情类别", "{{ doc.category_label }}"),
         field_row("传播情况", "{{ doc.spread.text }}", height=13),
@@ -809,16 +832,7 @@ def opinion(b: Builder) -> None:
         field_row(
             "级别及\n定级依据\n（命中规则\n与条款）",
             p(f"级别：{{{{ {j}.level_name }}}}", style=TABLE_TEXT),
-            tag(f"{{%p for r in {j}.rules %}}"),
-            p(
-                "依据{{ loop.index }}：{{ r.text }}"
-                "{% if r.clause %}（条款 {{ r.clause }}）{% endif %}",
-                style=TABLE_TEXT,
-            ),
-            tag("{%p endfor %}"),
-            tag(f"{{%p if {j}.override_reason %}}"),
-            p(f"调整定级理由：{{{{ {j}.override_reason }}}}", style=TABLE_TEXT),
-            tag("{%p endif %}"),
+            *rule_paras(j, "依据{{ loop.index }}："),
             tag(f"{{%p if {j}.graded_at %}}"),
             p(
                 f"定级时间：{{{{ {j}.graded_at|cn_datetime }}}}"
@@ -868,6 +882,193 @@ def opinion(b: Builder) -> None:
     ]
     form_top(b)
     b.table(FORM_GRID, rows)
+
+
+# ---- the middle school's 《舆情处置记录》 -----------------------------------------------------------
+
+# 事项 | 时限 | 应完成时间 (a cn_datetime, see FORM_GRID) | 落实情况 | 状态: FORM_PAGE.width in all
+STEP_GRID = (44.0, 20.0, 36.0, 45.0, 20.0)
+NOT_DUE = "{% if st.status in ['not_applicable', 'conditional'] %}—{% endif %}"
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def steps_table(b: Builder, items: str) -> None:
+    """The steps of a section: the 预案's words, the policy's deadline, what was done, status."""
+    small = TABLE_SMALL
+    b.table(
+        STEP_GRID,
+        [
+            heads("事项", "时限", "应完成时间", "落实情况（时间、措施、经办）", "状态"),
+            *looped(
+                f"st in {items}",
+                row(
+                    value(
+                        p("{{ st.title }}", style=small),
+                        tag("{%p if st.condition %}"),
+                        p("（条件：{{ st.condition }}）", style=small),
+                        tag("{%p endif %}"),
+                        top=True,
+                    ),
+                    value(p("{{ st.within or '—' }}", style=small, align=CENTER)),
+                    value(
+                        p(
+                            "{% if st.due %}{{ st.due|cn_datetime }}{% else %}—{% endif %}",
+                            style=small,
+                            align=CENTER,
+                        )
+                    ),
+                    value(
+                        tag("{%p for e in st.entries %}"),
+                        p(
+                            "{{ e.at|cn_datetime }}" + GAP + "{{ e.action_label }}"
+                            "{% if e.by %}（{{ e.by }}）{% endif %}"
+                            "{% if e.text %}：{{ e.text }}{% endif %}",
+                            style=small,
+                        ),
+                        tag("{%p else %}"),
+                        p(NOT_DUE, style=small),
+                        tag("{%p endfor %}"),
+                        top=True,
+                    ),
+                    value(p("{{ st.status_label }}", style=small, align=CENTER)),
+                    height=12,
+                ),
+                "（无）",
+            ),
+        ],
+    )
+    b.add(p("", style=AFTER_TABLE))
+
+
+def record_section(b: Builder, section: str, heading: str) -> None:
+    """一、研判预警（四(一)） and the 预案's words."""
+    b.heading(f"{{{{ {section}.number }}}}、{heading}（{{{{ {section}.clause }}}}）")
+    b.text(f"{{{{ {section}.basis }}}}", keep=True)
+
+
+def record(b: Builder) -> None:
+    j = "doc.judgement"
+    major = (
+        f"{{% if {j}.level is none %}}□是" + GAP + "□否（尚未定级）"
+        "{% elif doc.major %}☑是" + GAP + "□否{% else %}□是" + GAP + "☑否{% endif %}"
+    )
+    form_top(b, annex=False)
+    note(b, "按《{{ doc.policy_name }}》四、处置程序及办法逐项记录。")
+    b.heading("基本情况")
+    b.table(
+        FORM_GRID,
+        [
+            field_row("舆情标题", "{{ doc.title }}"),
+            pair("涉事科室/级部", "{{ doc.unit }}", "舆情类别", "{{ doc.category_label }}"),
+            pair(
+                "发现时间",
+                "{{ doc.discovered_at|cn_datetime }}",
+                "处置状态",
+                "{{ doc.status_label }}",
+            ),
+            found_row("发现人\n及来源", "发现人", height=16),
+            field_row("内容摘要", "{{ doc.summary }}", height=24, top=True),
+        ],
+    )
+
+    record_section(b, "doc.assess", "研判预警")
+    b.table(
+        FORM_GRID,
+        [
+            field_row(
+                "级别及\n研判依据",
+                p(
+                    f"{{{{ {j}.level_name }}}}{{% if {j}.graded_at %}}（{{{{ {j}.graded_at|cn_datetime }}}}"
+                    f"{{% if {j}.graded_by %}}，{{{{ {j}.graded_by }}}}{{% endif %}}定级）{{% endif %}}",
+                    style=TABLE_TEXT,
+                ),
+                *rule_paras(j),
+                height=14,
+                top=True,
+            ),
+            field_row("是否认定为\n重大网络舆情", major),
+            field_row("传播态势", "{{ doc.spread.text }}", height=13),
+            row(label("搜集掌握的情况", span=len(FORM_GRID)), height=8),
+            *timeline_rows(
+                "doc.assess.entries", (2, 1, 3, 1), blank_rows((2, 1, 3, 1), 2), style=TABLE_SMALL
+            ),
+        ],
+    )
+
+    record_section(b, "doc.respond", "快速反应")
+    b.tag(f"{{%p if {j}.level is none %}}")
+    b.text("尚未定级：认定为重大网络舆情后启动快速反应。")
+    b.tag("{%p elif not doc.major %}")
+    b.text(
+        "本案未认定为重大网络舆情，不启动快速反应"
+        "{% if doc.respond.active %}；已记录的报告、发声照列{% endif %}。"
+    )
+    b.tag("{%p endif %}")
+    b.tag("{%p if doc.respond.active %}")
+    steps_table(b, "doc.respond.steps")
+    b.tag("{%p endif %}")
+
+    record_section(b, "doc.classify", "分类处置")
+    b.text("舆情类别：{{ doc.category_label }}。", keep=True)
+    b.tag("{%p if doc.classify.steps %}")
+    steps_table(b, "doc.classify.steps")
+    b.tag("{%p else %}")
+    b.table(FORM_GRID, [field_row("处置情况", "", height=24, top=True)])
+    b.tag("{%p endif %}")
+
+    record_section(b, "doc.track", "动态跟踪")
+    b.text(
+        "跟踪责任人：{% if doc.trackers %}{{ doc.trackers|join('、') }}"
+        "{% else %}" + BLANK * 12 + "{% endif %}",
+        keep=True,
+    )
+    steps_table(b, "doc.track.steps")
+
+    record_section(b, "doc.review", "总结评估")
+    steps_table(b, "doc.review.steps")
+    closed = "{% if doc.closed_at %}{{ doc.closed_at|cn_datetime }}{% endif %}"
+    b.table(
+        FORM_GRID,
+        [
+            field_row(
+                "办结时间",
+                p(
+                    closed + "{% if not doc.closed_at %}" + DATE_BLANK + GAP * 2 + "时{% endif %}",
+                    style=TABLE_TEXT,
+                ),
+            ),
+            field_row("处置结果", "{{ doc.result }}", height=18, top=True),
+            field_row(
+                "总结评估\n（发生、传播\n和处置情况）", "{{ doc.evaluation }}", height=24, top=True
+            ),
+            field_row("经验教训", "{{ doc.lessons }}", height=18, top=True),
+            field_row("健全完善\n工作机制", "{{ doc.improvements }}", height=18, top=True),
+        ],
+    )
+
+    b.tag("{%p if doc.other_duties %}")
+    b.heading("其他处置时限（本校策略另有规定）")
+    steps_table(b, "doc.other_duties")
+    b.tag("{%p endif %}")
+
+    b.heading("附：处置过程（时间线）")
+    b.table(
+        FORM_GRID,
+        timeline_rows(
+            "doc.timeline",
+            (2, 1, 3, 1),
+            [row(centered("（暂无处置记录）", span=len(FORM_GRID)))],
+            style=TABLE_SMALL,
+        ),
+    )
+    b.add(p("", style=AFTER_TABLE))
+    b.add(
+        p(
+            "记录人：" + GAP * 6 + "审核人：" + GAP * 6 + "日期：" + GAP * 3 + DATE_BLANK,
+            style=TABLE_TEXT,
+            align=WD_ALIGN_PARAGRAPH.RIGHT,
+        )
+    )
 
 
 # ---- 日报 / 周报 / 月报 -------------------------------------------------------------------------
@@ -1139,9 +1340,7 @@ def period(b: Builder) -> None:
     optional_text(b, "c.result", "处置结果：")
     b.tag("{%p endif %}")
     b.tag("{%p else %}")
-    b.text(
-        "本期无{% if doc.key_levels %}{{ doc.key_levels|join('、') }}{% else %}重点{% endif %}舆情。"
-    )
+    b.text("本期无{{ doc.key_text }}。")
     b.tag("{%p endfor %}")
 
     b.heading("四、舆情清单")
@@ -1409,6 +1608,7 @@ def special(b: Builder) -> None:
 SPECS = [
     Spec("registration", FORM_PAGE, 12, registration),
     Spec("opinion", FORM_PAGE, 12, opinion),
+    Spec("record", FORM_PAGE, 12, record),
     Spec("daily", REPORT_PAGE, 14, period),
     Spec("weekly", REPORT_PAGE, 14, period),
     Spec("monthly", REPORT_PAGE, 14, period),

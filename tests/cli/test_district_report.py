@@ -19,11 +19,8 @@ SECRET = "YQ-20261117-HQ8N"  # the university demo's confidential case in W47
 
 
 @pytest.fixture
-def middle(tmp_path: Path) -> Path:
-    root = tmp_path / "middle"
-    result = invoke("init", str(root), "--policy", "middle-school", "--demo")
-    assert result.code == 0, result.err
-    return root
+def middle(middle_repo: Path) -> Path:
+    return middle_repo
 
 
 def district(yq: Runner, *repos: Path, extra: tuple[str, ...] = ()) -> dict:  # type: ignore[type-arg]

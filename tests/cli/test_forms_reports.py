@@ -277,6 +277,26 @@ def test_stats_tallies_each_units_deadlines(yq: Runner, demo_repo: Path) -> None
     assert human.code == 0 and "按时完成率" in human.out and data["units"][0]["unit"] in human.out
 
 
+def test_a_day_without_a_key_case_names_the_serious_levels_once(
+    yq: Runner, middle_repo: Path, demo_repo: Path, tmp_path: Path
+) -> None:
+    """The middle school's one serious level is named 重大网络舆情: its 日报 says 本期无重大网络舆情,
+    not 本期无重大网络舆情舆情; the university's says 本期无一级、二级舆情, as before."""
+    from docx import Document
+
+    day = ("report", "daily", "--date", "2026-11-22", "--now", NOW)
+    word = tmp_path / "日报.docx"
+    assert yq(*day, "--repo", str(middle_repo), "-o", str(word)).code == 0
+    texts = [yq(*day, "--repo", str(middle_repo), "--format", f).out for f in ("md", "html")]
+    texts.append(_docx_text(Document(str(word))))
+    for text in texts:
+        assert "本期无重大网络舆情。" in text and "舆情舆情" not in text
+    university = yq(
+        "report", "daily", "--date", "2026-11-01", "--now", NOW, "--repo", str(demo_repo)
+    )
+    assert "本期无一级、二级舆情。" in university.out
+
+
 def test_stats_refuses_two_periods_at_once(yq: Runner, demo_repo: Path) -> None:
     result = yq("stats", "--month", "2026-11", "--week", "2026-W47", "--repo", str(demo_repo))
     assert result.code == 2 and "只能选一个" in result.err
@@ -343,7 +363,9 @@ def test_check_renders_the_repositorys_templates_and_the_built_in_ones_using_the
     shutil.copy(builtin / "opinion.docx", demo_repo / "templates" / "opinion.docx")
     result = yq("check", "--repo", str(demo_repo))
     assert result.code == 0, result.out + result.err
-    using_macros = {f"{family}.md.j2" for family in ("registration", "opinion", "special")}
+    using_macros = {
+        f"{family}.md.j2" for family in ("registration", "opinion", "record", "special")
+    }
     periods = {f"{family}.md.j2" for family in ("daily", "weekly", "monthly")}  # via _period
     assert set(rendered) == using_macros | periods | {"opinion.docx"}
 

@@ -144,6 +144,7 @@ DOCUMENTS: dict[str, Callable[[Repo], Document]] = {
     "registration": registration,
     "registration-fresh": lambda repo: registration(repo, FRESH),
     "opinion": opinion,
+    "record": lambda repo: form_document(repo, case(repo, LEVEL1), FormKind.record, WHEN),
     "special": special,
     "daily": lambda repo: period(repo, PeriodKind.daily),
     "weekly": lambda repo: period(repo, PeriodKind.weekly),
@@ -286,6 +287,7 @@ def test_ampersand_and_angle_brackets_survive(repo: Repo, templates: TemplateSet
     for document in (
         form_document(repo, changed, FormKind.registration, WHEN),
         form_document(repo, changed, FormKind.opinion, WHEN),
+        form_document(repo, changed, FormKind.record, WHEN),
         special_document(repo, changed, WHEN),
     ):
         out = rendered(templates, document)
@@ -426,7 +428,16 @@ def test_committed_templates_are_what_the_script_makes(tmp_path: Path) -> None:
         )
 
 
-TEMPLATE_NAMES = ("registration", "opinion", "daily", "weekly", "monthly", "special", "district")
+TEMPLATE_NAMES = (
+    "registration",
+    "opinion",
+    "record",
+    "daily",
+    "weekly",
+    "monthly",
+    "special",
+    "district",
+)
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)

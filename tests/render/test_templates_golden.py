@@ -29,6 +29,7 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 SECRET = "YQ-20261117-HQ8N"  # confidential: true, in week 2026-W47
 CHART = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
 SECOND = "<the middle school's demo repository>"  # in DOCUMENTS' arguments
+MIDDLE = "<run in the middle school's demo repository>"  # first of DOCUMENTS' arguments
 
 # golden name → yqctl arguments (without format, repository and now)
 DOCUMENTS = {
@@ -38,6 +39,12 @@ DOCUMENTS = {
     "weekly-2026-W47": ("report", "weekly", "--week", "2026-W47"),
     "monthly-2026-11": ("report", "monthly", "--month", "2026-11"),
     "special-YQ-20261124-RZ6X": ("report", "special", "YQ-20261124-RZ6X"),
+    # the middle school's 《舆情处置记录》: 重大 with a missed report, a closed inquiry, a fabrication
+    "record-YQ-20261124-NXJY": (MIDDLE, "form", "YQ-20261124-NXJY", "record"),
+    "record-YQ-20261104-2ZDQ": (MIDDLE, "form", "YQ-20261104-2ZDQ", "record"),
+    "record-YQ-20261121-2W30": (MIDDLE, "form", "YQ-20261121-2W30", "record"),
+    # and its 日报 (三(二) 建立舆情日报制度)
+    "daily-middle-school-2026-11-24": (MIDDLE, "report", "daily", "--date", "2026-11-24"),
     # the district's report of the middle school (with its own policy) and the university
     "district-weekly-2026-W47": (
         "report",
@@ -56,6 +63,9 @@ FORMATS = ("md", "html")
 def render(
     yq: Runner, repo: Path, args: tuple[str, ...], fmt: str, second: Path | None = None
 ) -> str:
+    if args[:1] == (MIDDLE,):
+        assert second is not None
+        repo, args = second, args[1:]
     args = tuple(str(second) if arg == SECOND else arg for arg in args)
     result = yq(*args, "--format", fmt, "--repo", str(repo), "--now", NOW)
     assert result.code == 0, result.err

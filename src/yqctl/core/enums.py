@@ -61,6 +61,14 @@ class Stance(StrEnum):
     neutral = "neutral"
 
 
+class FormKind(StrEnum):
+    """The forms ``yqctl form`` fills from a case; a policy lists those its document has."""
+
+    registration = "registration"  # 附件3《舆情处置情况登记表》（高校办法 五(二)，三级）
+    opinion = "opinion"  # 附件4《舆情处置意见表》（高校办法 五(二)，二级）
+    record = "record"  # 《舆情处置记录》（中学预案 四(一)至(五)）
+
+
 class Status(StrEnum):
     """处置状态: open → graded → handling → responded → tracking → closed."""
 
@@ -101,6 +109,14 @@ class Action(StrEnum):
     status_changed = "status_changed"
     closed = "closed"
     reopened = "reopened"
+
+
+# The action that records a form as filed (closing the deadline that asks for it); the record has
+# none: it is the case's own account of its handling, never a duty of its own.
+FORM_ACTIONS = {
+    FormKind.registration: Action.registration_form,
+    FormKind.opinion: Action.opinion_form,
+}
 
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
@@ -148,6 +164,11 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "tracking": "动态跟踪",
         "closed": "已办结",
     },
+    FormKind: {
+        "registration": "《舆情处置情况登记表》（附件3）",
+        "opinion": "《舆情处置意见表》（附件4）",
+        "record": "《舆情处置记录》",
+    },
     Action: {
         "discovered": "发现",
         "reported_to_office": "报舆情办",
@@ -184,6 +205,7 @@ NOUNS: dict[type[StrEnum], str] = {
     Stance: "倾向",
     Status: "状态",
     Action: "处置动作",
+    FormKind: "表单",
 }
 
 

@@ -25,8 +25,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from yqctl.core.case import ActionField
 from yqctl.core.conditions import Condition, RuleCondition
 from yqctl.core.durations import Duration, DurationError, parse_duration, parse_fixed
-from yqctl.core.enums import Action, StartPoint
-from yqctl.core.model import LineText, Model, Text
+from yqctl.core.enums import FORM_ACTIONS, Action, FormKind, StartPoint
+from yqctl.core.model import LineText, Model, Text, strict_choice
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]  # ids and keys: ascii, readable
 LevelId = Annotated[int, Field(ge=1)]  # 1 is the most severe level in every policy
@@ -193,6 +193,8 @@ class Policy(Model):
     roles: dict[Key, Text] = {}  # 岗位键 → 中文职务（org.yaml roles 的键）
     external: dict[Key, Text] = {}  # 外部机构键 → 中文名称（org.yaml external 的键）
     escalation: dict[LevelId, EscalationList] = {}
+    # the forms its document has (yqctl form); None: those its deadlines name, else the record
+    forms: tuple[Annotated[FormKind, strict_choice(FormKind)], ...] | None = None
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
@@ -208,6 +210,10 @@ class Policy(Model):
         yield from _duplicates("levels", "id", [level.id for level in self.levels])
         yield from _duplicates("rules", "id", [rule.id for rule in self.rules])
         yield from _duplicates("deadlines", "key", [d.key for d in self.deadlines])
+        forms = list(self.forms or ())
+        for i, kind in enumerate(forms):
+            if kind in forms[:i]:
+                yield _error(("forms", i), kind.value, "表单 {value} 重复", value=kind.value)
         yield from self._undeclared_levels()
         yield from self._unknown_targets()
         for i, spec in enumerate(self.deadlines):
@@ -261,6 +267,17 @@ class Policy(Model):
             return "待定级"
         spec = self.level_spec(level)
         return spec.name if spec else f"{level}级"
+
+    @property
+    def form_kinds(self) -> tuple[FormKind, ...]:
+        """The forms ``yqctl form`` offers: ``forms``; unlisted (a policy file written before
+        ``forms`` existed), the forms its deadlines ask for (the university's 附件3/附件4), and a
+        policy that asks for none has the 舆情处置记录 (the middle school's)."""
+        if self.forms is not None:
+            return self.forms
+        closers = {action for spec in self.deadlines for action in spec.closed_by}
+        named = tuple(kind for kind, action in FORM_ACTIONS.items() if action in closers)
+        return named or (FormKind.record,)
 
     @property
     def active_rules(self) -> tuple[RuleSpec, ...]:

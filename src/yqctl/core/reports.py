@@ -191,6 +191,13 @@ class PeriodReport:
         """The period is over: the report is final, not 截至 now."""
         return self.as_of >= self.period.end
 
+    @property
+    def key_text(self) -> str:
+        """What the report calls its 重点舆情 in a sentence: 一级、二级舆情; a level whose name
+        says 舆情 already as it is (the middle school's 重大网络舆情, not 重大网络舆情舆情)."""
+        names = "、".join(self.key_levels) or "重点"
+        return names if names.endswith("舆情") else f"{names}舆情"
+
     def to_json(self) -> dict[str, Any]:
         return fields_json(self) | {"complete": self.complete}
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from yqctl.core.case import Case
 from yqctl.core.district import School, district_report
-from yqctl.core.forms import FORM_TITLES, FormKind, opinion_form, registration_form
+from yqctl.core.enums import FormKind
+from yqctl.core.forms import FORM_TITLES, opinion_form, record_form, registration_form
 from yqctl.core.periods import Period
 from yqctl.core.reports import Count, PeriodReport, ReportOptions, period_report
 from yqctl.core.special import special_report
@@ -41,8 +42,8 @@ class Chart:
 class Document:
     """A form or report ready to render with the template family ``template``."""
 
-    template: str  # registration / opinion / daily / weekly / monthly / special / district
-    doc: Any  # RegistrationForm / OpinionForm / PeriodReport / SpecialReport / DistrictReport
+    template: str  # registration / opinion / record / daily / weekly / monthly / special / district
+    doc: Any  # RegistrationForm / OpinionForm / RecordForm / PeriodReport / SpecialReport / …
     head: Letterhead
     filename: str  # default output name, without suffix
     charts: dict[str, Chart] = field(default_factory=dict)
@@ -69,8 +70,10 @@ def form_document(repo: Repo, case: Case, kind: FormKind, now: datetime) -> Docu
     policy, zone = repo.policy.policy, repo.config.zone
     if kind is FormKind.registration:
         doc: Any = registration_form(case, policy, repo.org, zone, head)
-    else:
+    elif kind is FormKind.opinion:
         doc = opinion_form(case, policy, zone, head)
+    else:  # its deadlines are judged as of now, as the 专报's next steps are
+        doc = record_form(case, policy, repo.org, repo.calendar, zone, now, head)
     name = f"{case.id}-{FORM_TITLES[kind]}"
     return Document(kind.value, doc, head, name, shows=evidence_files(repo, case))
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from yqctl import resources
 from yqctl.core.case import Case
-from yqctl.core.forms import FormKind
+from yqctl.core.enums import FormKind
 from yqctl.core.periods import PeriodKind, period_containing
 from yqctl.core.reports import ReportOptions
 from yqctl.errors import Problem, YqError
@@ -38,7 +38,7 @@ BLANK_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000b49444154789c63f80f040009fb03fdfb5e6b2b0000000049454e44ae426082"
 )
-TEMPLATE_FAMILIES = ("registration", "opinion", "daily", "weekly", "monthly", "special")
+TEMPLATE_FAMILIES = ("registration", "opinion", "record", "daily", "weekly", "monthly", "special")
 FORMATS = ("md", "html", "docx")  # PDF is printed from the HTML template
 
 
@@ -77,6 +77,7 @@ def demo_documents(repo: Repo) -> Iterator[Document]:
     by_level = sorted(cases, key=lambda c: (c.level is None, c.level or 0))
     yield form_document(repo, _pick(cases, 3), FormKind.registration, now)
     yield form_document(repo, _pick(cases, 2), FormKind.opinion, now)
+    yield form_document(repo, by_level[0], FormKind.record, now)  # the most steps to fill
     yield special_document(repo, by_level[0], now)
     options = ReportOptions(include_confidential=False, include_drills=True)
     for kind in (PeriodKind.daily, PeriodKind.weekly, PeriodKind.monthly):

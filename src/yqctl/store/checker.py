@@ -34,6 +34,7 @@ from yqctl.layout import (
 )
 from yqctl.store import yamlio
 from yqctl.store.files import STALE_TEMP_SECONDS, inside, is_temp_name, link_message
+from yqctl.store.placeholders import placeholder_warnings
 from yqctl.store.repo import LoadedCase, Repo, unit_problem
 from yqctl.store.validate import validate
 from yqctl.textutil import shortened
@@ -60,6 +61,8 @@ def check(repo: Repo, now: datetime | None = None) -> Report:
     """Every file; with ``now``, times later than it are flagged (a mistyped year, a wrong zone)."""
     report = Report()
     _check_config(repo, report)
+    # the sample names still in yq.yaml, the policy and org.yaml: printed on every document
+    report.warnings.extend(placeholder_warnings(repo, _configured_policy(repo)))
     org = _check_org(repo, report)
     policy = _check_policies(repo, report)
     if policy is not None and org is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,11 @@ yqctl 自带全部模板。在此放一个与内置模板同名的文件，即�
 |---|---|---|
 | 附件3《舆情处置情况登记表》 | yqctl form ID registration | registration.md.j2 / registration.html.j2 / registration.docx |
 | 附件4《舆情处置意见表》 | yqctl form ID opinion | opinion.md.j2 / opinion.html.j2 / opinion.docx |
+| 《舆情处置记录》（中学预案四(一)至(五)） | yqctl form ID record | record.md.j2 / record.html.j2 / record.docx |
 | 舆情日报、周报、月报 | yqctl report daily/weekly/monthly | daily.* / weekly.* / monthly.*（共用 _period.*） |
 | 舆情专报 | yqctl report special ID | special.md.j2 / special.html.j2 / special.docx |
+
+yqctl form 只提供本仓库策略（policies/ 中的策略文件）forms 所列的表单。
 
 公共部分：_base.html.j2（页面、页眉“学校名称 · 内部资料”、页码）、_macros.*。
 模板内可用：doc（表单或报告的内容，字段见 `yqctl report weekly --json`）、head（页眉：
@@ -70,8 +74,16 @@ the templates here (and the built-in ones that include them) against the demo ca
 
 
 def scaffold(
-    directory: Path, policy: str, *, institution: str | None, demo: bool, commit: bool
+    directory: Path,
+    policy: str,
+    *,
+    institution: str | None,
+    demo: bool,
+    commit: bool,
+    policy_title: str | None = None,
 ) -> dict[str, Any]:
+    """Lay down a new repository; ``institution`` names the school in yq.yaml, org.yaml and the
+    policy's title (its placeholder replaced), ``policy_title`` gives the document's own title."""
     root = directory.resolve()
     if (root / CONFIG_FILE).exists():
         raise YqError(f"{root} 已经是 yqctl 仓库（已有 {CONFIG_FILE}），未做任何改动")
@@ -82,7 +94,8 @@ def scaffold(
     with writing(root, "init", foreign_ok=True) as change:
         if (root / CONFIG_FILE).exists():  # another init got here first, while we waited
             raise YqError(f"{root} 已经是 yqctl 仓库（已有 {CONFIG_FILE}），未做任何改动")
-        demo_cases = _lay_down(root, policies, policy, institution, demo, change)
+        names = Names(institution, policy_title)
+        demo_cases, title = _lay_down(root, policies, policy, names, demo, change)
         if commit:
             git = Git(root)
             if not git.is_repo():
@@ -90,25 +103,46 @@ def scaffold(
             register_driver(git)
             name = institution or "示例学校"
             change.commit(f"yqctl init: {name}（{policy}）" + ("，含演示案件" if demo else ""))
-    return {"root": str(root), "policy": policy, "demo_cases": demo_cases}
+    return {
+        "root": str(root),
+        "policy": policy,
+        "policy_title": title,
+        "demo_cases": demo_cases,
+    }
+
+
+@dataclass(frozen=True)
+class Names:
+    """What ``init`` was told of the school: its name, its policy document's title."""
+
+    institution: str | None
+    policy_title: str | None
 
 
 def _lay_down(
     root: Path,
     policies: Path,
     policy: str,
-    institution: str | None,
+    names: Names,
     demo: bool,
     change: Transaction,
-) -> int:
-    """Write every file of a new repository; the number of demo cases among them.
+) -> tuple[int, str]:
+    """Write every file of a new repository; the number of demo cases among them, and the title
+    the policy now bears.
 
     ``yq.yaml`` comes last: it is what makes a folder a repository, so an init killed half-way
     leaves no ``yq.yaml`` and can simply be run again (files already there are kept).
     """
+    institution = names.institution
     _write(root / ORG_FILE, _config_text(policies / f"{policy}.org.yaml", institution), change)
-    for name in (f"{policy}.yaml", "types.yaml"):
-        _write(root / "policies" / name, yamlio.read_text(policies / name, name), change)
+    shipped = policies / f"{policy}.yaml"
+    policy_text, title = _policy_text(shipped, _placeholder(policies, policy), names)
+    _write(root / "policies" / shipped.name, policy_text, change)
+    _write(
+        root / "policies" / "types.yaml",
+        yamlio.read_text(policies / "types.yaml", "types.yaml"),
+        change,
+    )
     _write(root / "templates" / "README.md", TEMPLATES_README, change)
     _write(root / ATTRIBUTES_FILE, GITATTRIBUTES, change)
     _write(root / ".gitignore", GITIGNORE, change)
@@ -118,7 +152,7 @@ def _lay_down(
     demo_cases = _copy_demo(policy, root, change) if demo else 0
     yq_yaml = _config_text(policies / f"{policy}.yq.yaml", institution)
     _write(root / CONFIG_FILE, yq_yaml, change)
-    return demo_cases
+    return demo_cases, title
 
 
 def _config_text(source: Path, institution: str | None) -> str:
@@ -128,6 +162,42 @@ def _config_text(source: Path, institution: str | None) -> str:
         tree["institution"] = institution
         text = roundtrip.dump(tree)
     return text
+
+
+def _placeholder(policies: Path, policy: str) -> str:
+    """The school name the shipped files use (XX工程学院, xx中学): yq.yaml's ``institution``."""
+    source = policies / f"{policy}.yq.yaml"
+    return str(yamlio.load(source, source.name).mapping()["institution"])
+
+
+def policy_title(policy: str, institution: str | None) -> str:
+    """The title ``init`` gives the built-in policy ``policy`` for a school of that name."""
+    policies = data_dir("policies")
+    source = policies / f"{policy}.yaml"
+    shipped = str(yamlio.load(source, source.name).mapping()["name"])
+    return _titled(shipped, _placeholder(policies, policy), Names(institution, None))
+
+
+def _titled(shipped: str, placeholder: str, names: Names) -> str:
+    """The document's own title if given; else, with the school's name, the shipped title with
+    the placeholder school replaced (XX工程学院舆情管理与处置办法（试行） → 某某大学舆情管理与处置办法
+    （试行））; else the shipped title, which ``check`` names as a placeholder to fill in."""
+    if names.policy_title:
+        return names.policy_title
+    if names.institution and placeholder in shipped:
+        return shipped.replace(placeholder, names.institution)
+    return shipped
+
+
+def _policy_text(source: Path, placeholder: str, names: Names) -> tuple[str, str]:
+    """The policy file with its ``name`` (制度全称) set, comments and all kept; and that name."""
+    text = yamlio.read_text(source, source.name)
+    tree = roundtrip.load(text)
+    title = _titled(str(tree["name"]), placeholder, names)
+    if title == tree["name"]:
+        return text, title
+    tree["name"] = title
+    return roundtrip.dump(tree), title
 
 
 def _write(path: Path, data: str | bytes, change: Transaction) -> None:

@@ -26,6 +26,8 @@ def case_schema() -> dict[str, Any]:
     definitions = schema["$defs"]
     _describe(definitions["Signals"]["properties"], SIGNAL_COMMENTS)
     for enum, noun in NOUNS.items():
+        if enum.__name__ not in definitions:
+            continue  # an enumeration of another file (a policy's forms), not of the case
         labels = LABELS[enum]
         definitions[enum.__name__]["description"] = f"{noun}：" + "；".join(
             f"{value} {meaning}" for value, meaning in labels.items()

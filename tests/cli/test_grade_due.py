@@ -39,7 +39,7 @@ def test_grade_records_level_rules_hash_and_timeline(
     assert statement["due"] == "2026-11-24T21:00:00+08:00"
     assert (statement["start"], statement["start_label"]) == (
         "2026-11-24T16:00:00+08:00",
-        "定为一级、认定为重大舆情",
+        "定为一级（重大舆情）",
     )
     assert statement["owner"] == {"key": "units.党委宣传部", "name": "党委宣传部"}
     assert statement["status"] == "open"

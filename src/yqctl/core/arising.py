@@ -85,10 +85,11 @@ def _facts(case: Case, state: State) -> dict[str, object]:
 
 
 def _label(before: State, after: State, policy: Policy) -> str:
-    """What the grading that started the run did: 定为二级 / 认定为重大舆情 / both / 重新定级."""
-    parts = []
-    if after.level != before.level:
-        parts.append(f"定为{policy.level_name(after.level)}")
-    if after.major != before.major:
-        parts.append("认定为重大舆情" if after.major else "不再认定为重大舆情")
-    return "、".join(parts) or "重新定级"
+    """What the grading that started the run did: 定为二级 / 定为一级（重大舆情）/ 认定为重大舆情 …"""
+    level = policy.level_name(after.level)
+    major = after.major != before.major
+    if after.level == before.level:
+        return ("认定为重大舆情" if after.major else "不再认定为重大舆情") if major else "重新定级"
+    if major and after.major and "重大" not in level:  # 重大网络舆情 says it already
+        return f"定为{level}（重大舆情）"
+    return f"定为{level}"

@@ -6,7 +6,8 @@ so re-grading changes which deadlines apply. Its start is the policy's ``from``:
 (the default), ``graded_at`` (when the case reached its current level) or ``applicable`` (when the
 duty arose: the grading that first gave the case a level or the 重大 flag the duty needs, see
 core.arising). Each deadline is charged to its ``owner`` (责任方). An action listed in ``closed_by``
-recorded at or after the start closes it. Nothing here reads the clock: ``now`` is always passed in.
+recorded at or after the start closes it (for a duty the first grading started, at or after the
+discovery: the case was waiting to be graded). Nothing here reads the clock: ``now`` is passed in.
 """
 
 from __future__ import annotations

@@ -1209,7 +1209,7 @@ TALLY_WIDTHS = (36.0, 16.0, 20.0, 20.0, 24.0, 16.0, 24.0)
 
 
 def tally_table(b: Builder, first: str, name: str, loop: str, tally: str, total: str) -> None:
-    """时限数, 按时完成 … 按时完成率 per ``first`` (涉事单位 or 学校), then the 合计 row."""
+    """时限数, 按时完成 … 按时完成率 per ``first`` (责任方 or 学校), then the 合计 row."""
     b.table(
         TALLY_WIDTHS,
         [
@@ -1234,9 +1234,9 @@ def tally_table(b: Builder, first: str, name: str, loop: str, tally: str, total:
 def misses_table(
     b: Builder, loop: str, x: str, who: str, empty: str, *, school: str | None = None
 ) -> None:
-    """The deadlines missed or met late: ``who`` heads the first cell (案件编号 / 涉事单位, and
-    the ``school`` first in a district report)."""
-    first = f"{{{{ {x}.case_id }}}}\n{{{{ {x}.unit }}}}"
+    """The deadlines missed or met late: ``who`` heads the first cell (案件编号 / 责任方 — the
+    owner the policy charges, issue 19 — and the ``school`` first in a district report)."""
+    first = f"{{{{ {x}.case_id }}}}\n{{{{ {x}.owner }}}}"
     if school is not None:
         first = f"{{{{ {school} }}}}\n{first}"
     b.table(
@@ -1356,14 +1356,14 @@ def period(b: Builder) -> None:
     b.heading("五、处置时限落实情况")
     b.tag(f"{{%p if {d}.total %}}")
     deadlines_paragraph(b, d, "《{{ doc.policy_name }}》")
-    b.heading("（一）各单位落实情况", 2)
-    tally_table(b, "涉事单位", "u.unit", "u in doc.unit_tallies", "u.tally", d)
+    b.heading("（一）各责任方落实情况", 2)
+    tally_table(b, "责任方", "u.unit", "u in doc.unit_tallies", "u.tally", d)
     b.heading("（二）超时未完成和逾期完成的时限", 2)
     misses_table(
         b,
         "x in doc.deadlines if x.outcome == 'missed' or x.outcome == 'late'",
         "x",
-        "案件编号 / 涉事单位",
+        "案件编号 / 责任方",
         "无。本期应完成的处置时限均已按时完成或尚未到期。",
     )
     b.tag("{%p else %}")
@@ -1459,7 +1459,7 @@ def district(b: Builder) -> None:
         b,
         "item in doc.late_deadlines",
         "item.deadline",
-        "学校 / 案件编号 / 涉事单位",
+        "学校 / 案件编号 / 责任方",
         "无。本期应完成的处置时限均已按时完成或尚未到期。",
         school="item.school",
     )

@@ -266,15 +266,46 @@ def test_report_json_gives_the_figures(yq: Runner, demo_repo: Path) -> None:
     assert line["redacted"] is True and line["summary"] is None
 
 
-def test_stats_tallies_each_units_deadlines(yq: Runner, demo_repo: Path) -> None:
+def test_stats_tallies_each_owners_deadlines(yq: Runner, demo_repo: Path) -> None:
     data = yq(
         "stats", "--month", "2026-11", "--repo", str(demo_repo), "--now", NOW, "--json"
     ).json()
     total = data["total"]
-    assert total["total"] == sum(u["total"] for u in data["units"]) == len(data["deadlines"]) > 0
+    assert total["total"] == sum(u["total"] for u in data["owners"]) == len(data["deadlines"]) > 0
     assert total["total"] == total["on_time"] + total["late"] + total["missed"] + total["pending"]
     human = yq("stats", "--month", "2026-11", "--repo", str(demo_repo), "--now", NOW)
-    assert human.code == 0 and "按时完成率" in human.out and data["units"][0]["unit"] in human.out
+    assert human.code == 0 and "按时完成率" in human.out and data["owners"][0]["owner"] in human.out
+    # the leading group's meetings are its leader's, not the 涉事单位's (issue 19 item 4)
+    meetings = [line for line in data["deadlines"] if line["key"] == "meeting"]
+    assert meetings and {line["owner"] for line in meetings} == {"领导小组组长"}
+    assert "领导小组组长" in {row["owner"] for row in data["owners"]}
+
+
+def test_stats_lists_the_candidates_for_the_leading_group_to_judge(
+    yq: Runner, demo_repo: Path
+) -> None:
+    """六(一) 一票否决: who missed a deadline on a 一级/二级 (or 重大) case in the period — a list
+    labelled as one for the leading group to judge, in stats only, never in the reports."""
+    args = ("--month", "2026-11", "--repo", str(demo_repo), "--now", NOW)
+    data = yq("stats", *args, "--json").json()["accountability"]
+    assert data["clause"] == "六(一)" and "一票否决" in data["text"]
+    assert "不是结论" in data["note"]
+    [candidate] = data["candidates"]  # the 5h statement of the 一级 case RZ6X, 40 minutes late
+    assert candidate["owner"] == "党委宣传部"
+    [line] = candidate["deadlines"]
+    assert (line["case_id"], line["key"], line["outcome"]) == (
+        "YQ-20261124-RZ6X",
+        "statement",
+        "missed",
+    )
+    assert line["level_name"] == "一级（重大舆情）"
+    human = yq("stats", *args).out
+    assert "处置不力候选名单" in human and "供领导小组研判，不是结论" in human
+    # the three-level case YSVD missed two deadlines too, but 六(一) covers 重大舆情 (and 二级)
+    assert "YQ-20261121-YSVD" not in str(data)
+    for kind in ("weekly", "monthly"):
+        report = yq("report", kind, *args[2:], "--format", "md").out
+        assert "候选名单" not in report and "一票否决" not in report
 
 
 def test_a_day_without_a_key_case_names_the_serious_levels_once(

@@ -34,9 +34,15 @@ def test_grade_records_level_rules_hash_and_timeline(
     assert (out["id"], out["level"], out["level_name"], out["major"]) == (case_id, 1, "一级", True)
     assert [rule["id"] for rule in out["matched_rules"]] == ["u1-authority"]
     assert all(rule["text"] and rule["clause"] == "四" for rule in out["matched_rules"])
-    statement = next(d for d in out["deadlines"] if d["closed_by"] == ["statement"])
-    assert statement["due"] == "2026-11-24T14:30:00+08:00"  # 重大舆情 5 小时内发声 五(三)1
-    assert statement["status"] == "overdue"
+    statement = next(d for d in out["deadlines"] if d["key"] == "statement")
+    # 重大舆情 5 小时内发声 五(三)1, from when the grading recognised it as 重大 (issue 19)
+    assert statement["due"] == "2026-11-24T21:00:00+08:00"
+    assert (statement["start"], statement["start_label"]) == (
+        "2026-11-24T16:00:00+08:00",
+        "定为一级（重大舆情）",
+    )
+    assert statement["owner"] == {"key": "units.党委宣传部", "name": "党委宣传部"}
+    assert statement["status"] == "open"
     roles = {c["role"] for c in out["contacts"]}
     assert {"unit.head", "office", "office_director", "group_leader"} <= roles
     shown = yq("show", case_id, "--repo", str(repo), "--json").json()
@@ -100,7 +106,9 @@ def test_regrading_after_spread_moves_deadlines(
     closers = {a for d in second["deadlines"] for a in d["closed_by"]}
     assert "registration_form" not in closers and {"unit_report", "opinion_form"} <= closers
     unit_report = next(d for d in second["deadlines"] if d["closed_by"] == ["unit_report"])
-    assert unit_report["due"] == "2026-11-24T11:30:00+08:00"  # 2 小时，自发现起算 五(二)
+    # 2 小时 五(二), from when it became 二级 (issue 19), not from discovery (was 11:30: overdue)
+    assert unit_report["due"] == "2026-11-24T13:00:00+08:00"
+    assert unit_report["start_label"] == "定为二级"
     assert len(yq("show", case_id, "--repo", str(repo), "--json").json()["grading"]) == 2
 
 
@@ -196,8 +204,9 @@ def test_policy_show_lists_every_clause(repo: Path, yq: Runner) -> None:
     middle = yq("policy", "show", "middle-school", "--repo", str(repo), "--json")
     assert middle.code == 0, middle.err
     data = middle.json()
-    assert data["id"] == "middle-school" and len(data["tables"]) == 4
-    clauses = {row[-1] for table in data["tables"] for row in table["rows"]}
+    assert data["id"] == "middle-school" and len(data["tables"]) == 5
+    deadlines = next(table for table in data["tables"] if table["title"].startswith("时限要求"))
+    clauses = {row[deadlines["headers"].index("条款")] for row in deadlines["rows"]}
     assert any("四(三)" in clause for clause in clauses)
 
 

@@ -53,11 +53,12 @@ def make_case(
     category: str = "inquiry",
     unit: str = "后勤处",
     timeline: list[tuple[str, str]] | None = None,
-    grading: list[tuple[str, int]] | None = None,
+    grading: list[tuple[str, int]] | list[tuple[str, int, bool]] | None = None,
     discovered_at: str = DISCOVERED,
     **extra: Any,
 ) -> Case:
-    """A valid case; ``timeline`` as (time, action) pairs, ``grading`` as (time, level) pairs."""
+    """A valid case; ``timeline`` as (time, action) pairs, ``grading`` as (time, level) pairs or
+    (time, level, major) triples."""
     data: dict[str, Any] = {
         "version": 1,
         "id": extra.pop("id", "YQ-20261124-7KQ2"),
@@ -68,10 +69,14 @@ def make_case(
         "signals": signals or {},
         "level": level,
         "timeline": [{"at": t(at), "action": action} for at, action in timeline or []],
-        "grading": [{"at": t(at), "level": lvl, "policy": "test"} for at, lvl in grading or []],
+        "grading": [_grading(*entry) for entry in grading or []],
         **extra,
     }
     return Case.model_validate(data)
+
+
+def _grading(at: str, level: int, major: bool = False) -> dict[str, Any]:
+    return {"at": t(at), "level": level, "major": major, "policy": "test"}
 
 
 def minimal_policy(**overrides: Any) -> dict[str, Any]:

@@ -47,7 +47,7 @@ ROWS: list[tuple[Policy, dict[str, Any], str, str, str | None, list[str]]] = [
         U,
         {"level": 2},
         "report_office",
-        "五(二)",
+        "五(二)、六(一)",
         "2026-11-24T10:00:00+08:00",
         ["reported_to_office"],
     ),
@@ -55,34 +55,60 @@ ROWS: list[tuple[Policy, dict[str, Any], str, str, str | None, list[str]]] = [
         U,
         {"level": 1},
         "report_office",
-        "五(二)",
+        "五(二)、六(一)",
         "2026-11-24T10:00:00+08:00",
         ["reported_to_office"],
     ),
     (U, {"level": 2}, "unit_report", "五(二)", "2026-11-24T11:30:00+08:00", ["unit_report"]),
     (U, {"level": 1}, "unit_report", "五(二)", "2026-11-24T11:30:00+08:00", ["unit_report"]),
     (U, {"level": 2}, "opinion_form", "五(二)", None, ["opinion_form"]),
+    (U, {"level": 1}, "opinion_form", "五(二)", None, ["opinion_form"]),  # 一级 includes 二级's
     (
         U,
         {"level": 1},
         "report_leaders",
-        "五(二)",
+        "五(二)、五(一)2",
         "2026-11-24T10:00:00+08:00",
         ["reported_to_leaders"],
     ),
     (U, {"level": 1}, "meeting", "五(二)", "2026-11-24T10:00:00+08:00", ["meeting"]),
     # university 五(三)1
-    (U, {"level": 1}, "statement", "五(三)1", "2026-11-24T14:30:00+08:00", ["statement"]),
+    (
+        U,
+        {"level": 1},
+        "statement",
+        "五(三)1",
+        "2026-11-24T14:30:00+08:00",
+        ["statement", "press_conference"],  # a press conference within 5h is itself a 发声
+    ),
     (
         U,
         {"level": 1},
         "press_conference",
-        "五(三)1",
+        "五(三)1、2",
         "2026-11-25T09:30:00+08:00",
         ["press_conference"],
     ),
     (U, {"level": 3}, "reply", "五(三)1", "2026-11-26T09:30:00+08:00", ["reply", "statement"]),
     (U, {"level": 2}, "reply", "五(三)1", "2026-11-26T09:30:00+08:00", ["reply", "statement"]),
+    # university 六(一): the categories the 办法 names
+    (
+        U,
+        {"level": 3, "category": "malicious_spread"},
+        "investigate",
+        "六(一)",
+        None,
+        ["investigation"],
+    ),
+    (U, {"level": 3, "category": "fabrication"}, "investigate", "六(一)", None, ["investigation"]),
+    (
+        U,
+        {"level": 3, "signals": {"referral_needed": True}},
+        "referral",
+        "六(一)",
+        None,
+        ["law_enforcement_referral"],
+    ),
     # middle school 四(二): three reports, one per body, and the statement
     (
         M,
@@ -119,8 +145,28 @@ ROWS: list[tuple[Policy, dict[str, Any], str, str, str | None, list[str]]] = [
         ["reply"],
     ),
     (M, {"level": 2, "category": "inquiry"}, "result_reply", "四(三)1", None, ["result_reply"]),
-    (M, {"level": 2, "category": "malicious_spread"}, "clarify", "四(三)2、3", None, ["statement"]),
-    (M, {"level": 2, "category": "fabrication"}, "clarify", "四(三)2、3", None, ["statement"]),
+    (M, {"level": 2, "category": "malicious_spread"}, "tell_truth", "四(三)2", None, ["statement"]),
+    (
+        M,
+        {
+            "level": 2,
+            "category": "malicious_spread",
+            "signals": {"spreads_after_truth": True, "serious_consequences": True},
+        },
+        "referral_persisting",
+        "四(三)2",
+        None,
+        ["law_enforcement_referral"],
+    ),
+    (M, {"level": 2, "category": "fabrication"}, "clarify", "四(三)3", None, ["statement"]),
+    (
+        M,
+        {"level": 2, "category": "fabrication"},
+        "referral",
+        "四(三)3",
+        None,
+        ["law_enforcement_referral"],
+    ),
     (M, {"level": 2, "category": "constructive"}, "adopt_reply", "四(三)4", None, ["reply"]),
     (M, {"level": 2, "category": "other"}, "summary", "四(五)", None, ["summary"]),
 ]
@@ -130,7 +176,10 @@ IDS = [f"{row[0].id}-{row[2]}-L{row[1]['level']}-{row[1].get('category', '')}" f
 def _case(setup: dict[str, Any], timeline: list[tuple[str, str]] | None = None) -> Case:
     # Level 1 is 重大 in both policies, so major deadlines follow from the level alone.
     return make_case(
-        level=setup["level"], category=setup.get("category", "inquiry"), timeline=timeline
+        level=setup["level"],
+        category=setup.get("category", "inquiry"),
+        signals=setup.get("signals"),
+        timeline=timeline,
     )
 
 
@@ -226,11 +275,12 @@ def test_open_due_soon_overdue(
 UNIVERSITY_SETS = [
     ({"level": 3}, ["registration_form", "reply"]),
     ({"level": 2}, ["report_office", "unit_report", "opinion_form", "reply"]),
-    (
+    (  # 一级 “除启动二级舆情响应机制外”: the 意见表 too
         {"level": 1},
         [
             "report_office",
             "unit_report",
+            "opinion_form",
             "report_leaders",
             "meeting",
             "statement",
@@ -239,11 +289,15 @@ UNIVERSITY_SETS = [
     ),
     (  # level 1 that the office marks not major: no 5h/24h, but the 48h reply
         {"level": 1, "signals": {"major": False}},
-        ["report_office", "unit_report", "report_leaders", "meeting", "reply"],
+        ["report_office", "unit_report", "opinion_form", "report_leaders", "meeting", "reply"],
     ),
-    (  # level 3 marked major
+    (  # level 3 marked major: 六(一) 发现重大舆情，要立即报告办公室
         {"level": 3, "signals": {"major": True}},
-        ["registration_form", "statement", "press_conference"],
+        ["registration_form", "report_office", "statement", "press_conference"],
+    ),
+    (  # 六(一): the security office finds out the facts of a fabrication
+        {"level": 3, "category": "fabrication"},
+        ["registration_form", "reply", "investigate"],
     ),
     ({"level": None}, ["reply"]),  # ungraded: only what needs no level
 ]
@@ -251,14 +305,25 @@ UNIVERSITY_SETS = [
 
 @pytest.mark.parametrize(("setup", "keys"), UNIVERSITY_SETS)
 def test_which_university_deadlines_apply(setup: dict[str, Any], keys: list[str]) -> None:
-    case = make_case(level=setup["level"], signals=setup.get("signals"))
+    category = setup.get("category", "inquiry")
+    case = make_case(level=setup["level"], signals=setup.get("signals"), category=category)
     assert [d.key for d in deadlines(case, UNIVERSITY, CALENDAR, ZONE)] == keys
 
 
 MIDDLE_SETS = [
     ("inquiry", {}, ["reply", "result_reply", "summary"]),
-    ("malicious_spread", {}, ["clarify", "summary"]),
-    ("fabrication", {}, ["clarify", "summary"]),
+    ("malicious_spread", {}, ["tell_truth", "summary"]),
+    (  # 四(三)2: only once the spreading went on after the truth was told, with serious effects
+        "malicious_spread",
+        {"spreads_after_truth": True},
+        ["tell_truth", "summary"],
+    ),
+    (
+        "malicious_spread",
+        {"spreads_after_truth": True, "serious_consequences": True},
+        ["tell_truth", "referral_persisting", "summary"],
+    ),
+    ("fabrication", {}, ["clarify", "referral", "summary"]),  # 四(三)3: both, unconditionally
     ("constructive", {}, ["adopt_reply", "summary"]),
     ("other", {}, ["summary"]),
     (
@@ -293,10 +358,12 @@ def test_regrading_changes_the_deadlines() -> None:
         s.deadline.key: s for s in case_states(level2, UNIVERSITY, CALENDAR, ZONE, t("11:00"))
     }
     assert list(states) == ["report_office", "unit_report", "opinion_form", "reply"]
-    # counted from discovery, as DESIGN.md says: the 30-minute report is already overdue
-    assert states["report_office"].status is DeadlineStatus.overdue
-    assert states["report_office"].overdue_by_minutes == 60
-    assert states["unit_report"].status is DeadlineStatus.due_soon
+    # counted from when it became 二级 (issue 19), not from discovery: not born overdue
+    assert states["report_office"].deadline.due == t("11:30")
+    assert states["report_office"].status is DeadlineStatus.due_soon
+    assert states["unit_report"].deadline.due == t("13:00")
+    assert states["unit_report"].status is DeadlineStatus.due_soon  # within the 2h window
+    assert states["reply"].deadline.start == t("09:30")  # the 48h reply: from discovery
 
 
 def test_end_of_day_is_the_repository_zone_day() -> None:
@@ -410,8 +477,12 @@ def test_state_json_has_the_grade_contract_keys() -> None:
         "key": "statement",
         "title": "重大舆情发声",
         "due": "2026-11-24T14:30:00+08:00",
-        "closed_by": ["statement"],
+        "closed_by": ["statement", "press_conference"],
         "status": "open",
+        "start": "2026-11-24T09:30:00+08:00",
+        "start_from": "applicable",
+        "start_label": "发现",  # a level with no grading record counts from discovery
+        "owner": {"key": "units.党委宣传部", "name": "党委宣传部"},
     }.items() <= statement.items()
     leaders = next(s for s in states if s.deadline.key == "report_leaders").to_json()
     assert (leaders["status"], leaders["overdue_by_minutes"]) == ("overdue", 10)

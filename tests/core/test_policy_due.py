@@ -59,7 +59,8 @@ def test_order_ungraded_then_most_overdue_then_due_soon_then_by_due() -> None:
         ("DDDD", "reply", "open"),  # 11-26 08:00
         ("CCCC", "reply", "open"),  # 11-26 10:00
         ("BBBB", "reply", "open"),  # 11-26 11:00
-        ("BBBB", "opinion_form", "open"),  # no fixed time: last
+        ("AAAA", "opinion_form", "open"),  # no fixed time: last (一级 needs it too), by start
+        ("BBBB", "opinion_form", "open"),
     ]
     overdue = [i.state.overdue_by_minutes for i in items if i.state and i.state.overdue_by_minutes]
     assert overdue == [120, 120, 30, 30]

@@ -132,12 +132,9 @@ MIDDLE_ORG = _org(
         (2, "other", ["unit.head", "unit.officers", "office"]),
         # 四(三)1: replies to inquiries are reviewed by the 分管副校长
         (2, "inquiry", ["unit.head", "unit.officers", "office", "group_deputy"]),
-        # 四(三)2、3: 执纪执法部门 for malicious spread and fabrication
-        (
-            2,
-            "malicious_spread",
-            ["unit.head", "unit.officers", "office", "external.discipline_law"],
-        ),
+        # 四(三)3: 执纪执法部门 for fabrication at once; 四(三)2: for malicious spread only when it
+        # goes on after the truth was told, with serious effects (see the test below)
+        (2, "malicious_spread", ["unit.head", "unit.officers", "office"]),
         (2, "fabrication", ["unit.head", "unit.officers", "office", "external.discipline_law"]),
         # 四(二): 马上报 领导小组、区教体局宣传科、辖区公安; 宣传科, 办公室副主任 follow
         (
@@ -169,3 +166,39 @@ def test_targets_for_orders_least_severe_first() -> None:
         "unit.officers",
         "office",
     ]
+
+
+@pytest.mark.parametrize(
+    ("signals", "called_in"),
+    [
+        ({}, False),
+        ({"spreads_after_truth": True}, False),
+        ({"serious_consequences": True}, False),
+        ({"spreads_after_truth": True, "serious_consequences": True}, True),
+    ],
+)
+def test_middle_school_calls_in_discipline_law_for_malicious_spread_only_on_its_condition(
+    signals: dict[str, bool], called_in: bool
+) -> None:
+    """四(三)2: “告知事实真相、事件处置情况后仍继续恶意传播或炒作”, with serious effects."""
+    case = make_case(unit="总务处", category="malicious_spread", signals=signals)
+    roles = [c.role for c in contacts(case, 2, MIDDLE, MIDDLE_ORG)]
+    assert ("external.discipline_law" in roles) is called_in
+
+
+@pytest.mark.parametrize(
+    ("category", "signals", "extra"),
+    [
+        ("inquiry", {}, []),
+        ("malicious_spread", {}, ["units.保卫处.head"]),
+        ("fabrication", {}, ["units.保卫处.head"]),
+        ("other", {"referral_needed": True}, ["external.police"]),
+    ],
+)
+def test_university_looks_at_the_category_where_six_one_does(
+    category: str, signals: dict[str, bool], extra: list[str]
+) -> None:
+    """六(一): 党委保卫部 for 恶意传播、捏造、诽谤; 执法部门 when the office judges it necessary."""
+    case = make_case(category=category, signals=signals)
+    roles = [c.role for c in contacts(case, 3, UNIVERSITY, UNIVERSITY_ORG)]
+    assert roles == [*LEVEL3, *extra]

@@ -114,7 +114,7 @@ def test_type_file_errors_are_located() -> None:
 
 
 def test_university_tables() -> None:
-    levels, rules, deadlines, escalation = policy_tables(UNIVERSITY)
+    levels, rules, deadlines, escalation, accountability, unmodelled = policy_tables(UNIVERSITY)
     assert levels.rows[0][:2] == ("1", "一级") and levels.rows[0][3] == "是"
     assert [row[1] for row in rules.rows] == [
         "u1-authority",
@@ -126,18 +126,30 @@ def test_university_tables() -> None:
         "u3-general",
     ]
     assert rules.rows[-1][3] == "其他规则均不命中时" and rules.rows[-1][5] == "默认"
+    assert deadlines.headers == (
+        "适用", "事项", "时限", "起算", "责任", "完成动作", "条款", "原文",
+    )  # fmt: skip
     by_title = {row[1]: row for row in deadlines.rows}
-    assert by_title["第一时间报告学校党政主要领导"] == (
+    leaders = by_title["第一时间报告学校党政主要领导"]
+    assert leaders[:7] == (
         "舆情级别=1",
         "第一时间报告学校党政主要领导",
         "立即（30分钟）",
-        "发现时间",
+        "达到适用级别之时（按定级记录；降级后再升级则重新起算）",
+        "党委宣传部",
         "报党政主要领导/领导小组",
-        "五(二)",
+        "五(二)、五(一)2",
     )
-    assert by_title["其他舆情回应"][2:] == ("48小时", "发现时间", "答复 或 发声/告知真相/发布权威信息",
-                                      "五(三)1")  # fmt: skip
-    assert by_title["及时续报有关情况"][2] == "未开启（follow_up_every: null）"
+    assert "应在第一时间报告给学校党政主要领导" in leaders[7]
+    assert by_title["重大舆情发声"][3].startswith("认定为重大舆情之时")
+    assert (
+        by_title["领导小组组长牵头召开舆情工作领导小组会议，进行舆情研判与处置"][4]
+        == "领导小组组长"
+    )
+    assert by_title["其他舆情回应"][2:7] == ("48小时", "发现时间", "涉事单位",
+                                       "答复 或 发声/告知真相/发布权威信息", "五(三)1")  # fmt: skip
+    follow_up = by_title["及时续报有关情况"]
+    assert follow_up[2] == "未开启：在策略文件中把 follow_up_every: null 改为间隔（如 4h）即开启"
     assert "30分钟" in deadlines.title
     assert escalation.rows[0] == (
         "三级",
@@ -148,10 +160,22 @@ def test_university_tables() -> None:
     )
     assert ("一级", "XX市网信办", "external.cac") in [row[:3] for row in escalation.rows]
     assert rules.to_json()["headers"][0] == "级别"
+    assert accountability.rows[0][0] == "六(一)" and "一票否决" in accountability.rows[0][1]
+    assert "不作结论" in accountability.rows[0][3]
+    assert unmodelled.title.startswith("未建模的原文")
+    assert any("新闻发言人" in row[1] for row in unmodelled.rows)
 
 
 def test_middle_school_tables_show_optional_rules_and_category_conditions() -> None:
-    _, rules, deadlines, _ = policy_tables(MIDDLE)
+    tables = policy_tables(MIDDLE)
+    assert [table.title[:4] for table in tables] == [
+        "舆情级别",
+        "定级规则",
+        "时限要求",
+        "通知与上",
+        "未建模的",
+    ]
+    _, rules, deadlines, _, unmodelled = tables  # the 预案 names no consequence of poor handling
     status = {row[1]: row[5] for row in rules.rows}
     assert status == {
         "m1-major": "启用",
@@ -159,8 +183,19 @@ def test_middle_school_tables_show_optional_rules_and_category_conditions() -> N
         "m1-authority": "未启用（可选）",
         "m2-general": "默认",
     }
+    clauses = {row[1]: row[4] for row in rules.rows}
+    # 一 (适用范围) says nothing about hotspots: 四(一)'s 热点敏感问题 is cited, and none for the
+    # authorities' request, which the 预案 does not mention
+    assert clauses["m1-hotspot"] == "四(一)"
+    assert clauses["m1-authority"] == "—（原文无此条，学校自定）"
     rows = {row[1]: row for row in deadlines.rows}
     reply = rows["询问、置疑、诉求类：发现当日内回复处理意见"]
     assert reply[0] == "舆情类别=询问/置疑/诉求" and reply[2] == "当日内"
+    assert reply[3:5] == ("发现时间", "涉事单位")
     assert rows["舆情消除或趋于平稳后总结评估"][0] == "所有舆情"
     assert rows["舆情消除或趋于平稳后总结评估"][2] == "无固定时限（办结前）"
+    statement = rows["以单位或网络新闻发言人名义跟帖告知事实真相、事件处置情况或答疑释惑"]
+    assert statement[3].startswith("认定为重大舆情之时") and statement[4] == "宣传科"
+    texts = " ".join(row[1] for row in unmodelled.rows)
+    for words in ("家长群", "启动应急预案", "新闻发言人", "舆情日报"):
+        assert words in texts

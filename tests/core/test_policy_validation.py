@@ -18,7 +18,11 @@ from yqctl.core.policy import Policy
 def test_shipped_policies_cite_a_clause_everywhere() -> None:
     for policy in (UNIVERSITY, MIDDLE):
         assert policy.immediate.amount == 30
-        assert all(rule.clause for rule in policy.rules)
+        # every rule cites its clause, but the middle school's optional criterion the 预案 does
+        # not give at all (issue 19: "cite the right words or none"), which says so
+        uncited = [rule for rule in policy.rules if not rule.clause]
+        assert [rule.id for rule in uncited] == (["m1-authority"] if policy is MIDDLE else [])
+        assert all("预案未规定" in rule.text and not rule.enabled for rule in uncited)
         assert all(spec.clause for spec in policy.deadlines)
         assert policy.default is not None and policy.default.clause
         assert policy.follow_up_every is None
@@ -35,6 +39,7 @@ def test_shipped_escalation_uses_the_team_role_names() -> None:
     assert set(UNIVERSITY.roles) == {
         "office", "office_director", "office_deputy_security", "office_deputy_it",
         "group_leader", "group_deputy", "party_secretary", "president", "party_office",
+        "group",  # 领导小组: owner of the 研判 and 意见表 (五(二)), never notified on its own
     }  # fmt: skip
     assert set(UNIVERSITY.external) == {
         "cac", "police", "state_security", "superior_network", "education_dept",

@@ -16,9 +16,11 @@ from yqctl.core.reports import (
     Outcome,
     PeriodReport,
     ReportOptions,
+    accountability_candidates,
     facets_of,
     period_report,
     serious_levels,
+    standing_at,
     status_at,
     touches,
 )
@@ -318,3 +320,72 @@ def test_a_case_closed_long_before_counts_only_for_a_deadline_due_in_the_period(
     assert touches(recent, day, AFTER, ReportOptions())
     assert not touches(old, day, AFTER, ReportOptions())
     assert CaseFacets.from_json(late.to_json()) == late
+
+
+# ---- owners and the leading group's list (issue 19 item 4) --------------------------------------
+
+
+def _raised_case() -> Case:
+    """后勤处's case raised to 一级 on 11-18 09:00; nothing done but the unit's own two reports."""
+    return make_case(
+        id="YQ-20261118-KKKK",
+        level=1,
+        unit="后勤处",
+        discovered_at="2026-11-18T08:00:00+08:00",
+        grading=[("2026-11-18T09:00:00+08:00", 1, True)],
+        timeline=[
+            ("2026-11-18T09:10:00+08:00", "reported_to_office"),
+            ("2026-11-18T12:00:00+08:00", "unit_report"),  # an hour late
+        ],
+    )
+
+
+def test_each_deadline_is_charged_to_its_owner_not_to_the_unit() -> None:
+    r = period_report([_raised_case()], UNIVERSITY, CALENDAR, ZONE, WEEK, AFTER, HEAD)
+    owners = {line.key: line.owner for line in r.deadlines}
+    assert owners == {
+        "report_office": "后勤处",
+        "unit_report": "后勤处",
+        "report_leaders": "党委宣传部",
+        "meeting": "领导小组组长",
+        "statement": "党委宣传部",
+        "press_conference": "党委宣传部",
+    }
+    tallies = {row.unit: row.tally for row in r.unit_tallies}
+    assert (tallies["后勤处"].on_time, tallies["后勤处"].late) == (1, 1)
+    assert tallies["党委宣传部"].missed == 3 and tallies["领导小组组长"].missed == 1
+    assert r.unit_tallies[0].unit == "党委宣传部"  # most missed first
+
+
+def test_the_candidates_are_who_missed_or_was_late_on_the_cases_the_clause_covers() -> None:
+    minor = make_case(  # a 三级 case with a missed 登记表: outside 六(一)
+        id="YQ-20261117-MMMM", level=3, discovered_at="2026-11-17T09:00:00+08:00"
+    )
+    found = [_raised_case(), minor]
+    r = period_report(found, UNIVERSITY, CALENDAR, ZONE, WEEK, AFTER, HEAD)
+    candidates = accountability_candidates(found, r.deadlines, UNIVERSITY, r.as_of)
+    listed = {c.owner: [(line.key, line.outcome) for line in c.lines] for c in candidates}
+    assert listed == {
+        "党委宣传部": [
+            ("report_leaders", Outcome.missed),
+            ("statement", Outcome.missed),
+            ("press_conference", Outcome.missed),
+        ],
+        "领导小组组长": [("meeting", Outcome.missed)],
+        "后勤处": [("unit_report", Outcome.late)],
+    }
+    assert [c.owner for c in candidates] == ["党委宣传部", "后勤处", "领导小组组长"]
+    assert candidates[0].level_names["YQ-20261118-KKKK"] == "一级（重大舆情）"
+    assert "MMMM" not in str(candidates)
+    assert accountability_candidates(found, r.deadlines, MIDDLE, r.as_of) == []  # no such clause
+
+
+def test_a_case_is_judged_by_its_grading_as_of_the_periods_end() -> None:
+    later = make_case(  # 三级 in the week, raised to 二级 only after it
+        level=2,
+        discovered_at="2026-11-17T09:00:00+08:00",
+        grading=[("2026-11-17T09:10:00+08:00", 3, False), ("2026-11-23T09:00:00+08:00", 2, False)],
+    )
+    assert standing_at(later, UNIVERSITY, WEEK.end) == (3, False)
+    assert standing_at(later, UNIVERSITY, AFTER) == (2, False)
+    assert standing_at(later, UNIVERSITY, t("2026-11-17T09:05:00+08:00")) == (None, False)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from yqctl.core.due import Deadline, DeadlineState, DueEntry, DueItem
     from yqctl.store.repo import Repo
 
-HEADERS = ("状态", "到期", "编号", "级别", "涉事单位", "事项", "条款", "标题")
+HEADERS = ("状态", "到期", "起算", "编号", "级别", "涉事单位", "责任方", "事项", "条款", "标题")
 UNGRADED_TODO = "尚未定级：yqctl grade"
 STYLES = {
     "overdue": "bold red",
@@ -127,19 +127,27 @@ def due_text(deadline: "Deadline", zone: "tzinfo") -> str:
     return format_time(deadline.due, zone) if deadline.due else "办结前"
 
 
+def start_text(deadline: "Deadline", zone: "tzinfo") -> str:
+    """When the deadline's clock started and why: ``2026-11-24 15:00 定为二级``."""
+    return f"{format_time(deadline.start, zone)} {deadline.start_label}".rstrip()
+
+
 def deadline_table(states: "list[DeadlineState]", store: "Repo") -> "Table":
-    """One case's deadlines (for ``grade`` and ``show``): what, clause, due, state, how it closes."""
+    """One case's deadlines (for ``grade`` and ``show``): what, who, clause, since when, due,
+    state, how it closes."""
     from rich.table import Table
 
     zone = store.zone
     table = Table(title="处置时限", title_justify="left")
-    for column in ("事项", "条款", "时限", "状态", "完成于", "完成方式"):
+    for column in ("事项", "责任方", "条款", "起算", "时限", "状态", "完成于", "完成方式"):
         table.add_column(column)
     for state in states:
         deadline = state.deadline
         table.add_row(
             deadline.title,
+            deadline.owner,
             deadline.clause,
+            start_text(deadline, zone),
             due_text(deadline, zone),
             status_text(state),
             format_time(state.met_at, zone) if state.met_at else "",
@@ -164,9 +172,11 @@ def _table(items: list["DueItem"], store: "Repo") -> str:
                 [
                     ("待定级", "bold"),
                     "",
+                    "",
                     item.case_id,
                     "待定级",
                     item.unit,
+                    "",
                     UNGRADED_TODO,
                     "",
                     item.title,
@@ -181,9 +191,11 @@ def _table(items: list["DueItem"], store: "Repo") -> str:
             [
                 status_label(state),
                 when,
+                start_text(deadline, zone),
                 item.case_id,
                 item.level_name,
                 item.unit,
+                deadline.owner,
                 deadline.title,
                 deadline.clause,
                 item.title,

@@ -109,11 +109,21 @@ def regrade_now(store: Repo, before: Case, after: Case) -> GradeResult | None:
 
 
 def regrade_text(store: Repo, case: Case, result: GradeResult) -> str:
+    from yqctl.core.grading import current_major
+
     policy = store.policy.policy
     current = policy.level_name(case.level)
-    if result.level == case.level:
+    major = current_major(case, policy)
+    if result.level == case.level and result.major == major:
         return f"定级依据的信号已变；按策略仍为{result.level_name}（当前{current}），无需重新定级"
-    rules = "、".join(f"{r.id}（{r.clause}）" for r in result.matched_rules)
+    if result.level == case.level:
+        # 重大 counts only once a grading records when (core.arising): say so, and how
+        change = "认定为重大舆情" if result.major else "不再认定为重大舆情"
+        return (
+            f"注意：按策略现应{change}（级别仍为{current}）。重大舆情的处置时限自定级记录之时起算："
+            f"确认后运行 yqctl grade {case.id} 记录"
+        )
+    rules = "、".join(f"{r.id}（{r.clause}）" if r.clause else r.id for r in result.matched_rules)
     return (
         f"注意：级别可能变化——按策略现应定为{result.level_name}（当前{current}；命中：{rules}）。"
         f"确认后运行 yqctl grade {case.id} 重新定级"

@@ -191,7 +191,8 @@ def _print(
             f"  人工定级，理由：{result.override_reason or ''}（规则结果：{result.rule_level}级）"
         )
     for rule in result.matched_rules:
-        out.print(f"  命中 {rule.id}［{rule.clause}］{rule.text}")
+        clause = f"［{rule.clause}］" if rule.clause else "［学校自定，原文无此条］"
+        out.print(f"  命中 {rule.id}{clause}{rule.text}", markup=False)
     people = Table(title="应通知", title_justify="left")
     for column in ("对象", "姓名", "电话", "邮箱", "说明"):
         people.add_column(column)

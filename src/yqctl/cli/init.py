@@ -10,6 +10,13 @@ import typer
 
 from yqctl.cli.common import JsonOpt, NoCommitOpt, console, emit_json, styled
 
+# 续报 (university 三(三), middle school 四(二) “要及时续报有关情况”) has no interval in either
+# document, so the policies ship it off; the office is told at once how to turn it on.
+FOLLOW_UP_HINT = (
+    "续报提醒默认关闭（原文未规定间隔）：要按固定间隔提醒续报，把 policies/{policy}.yaml 中的 "
+    "follow_up_every: null 改为间隔（如 4h）；yqctl policy show 的时限表列出当前设置。"
+)
+
 
 class CiKind(StrEnum):
     gitlab = "gitlab"
@@ -111,6 +118,7 @@ def init(
             "或新建仓库时用 --institution、--policy-title 指定。"
         )
     out.print("下一步：编辑 org.yaml 填写各单位与岗位的联系方式，然后 yqctl new 登记舆情。")
+    out.print(FOLLOW_UP_HINT.format(policy=policy.value), markup=False)
 
 
 def _ask(policy: str, institution: str | None, title: str | None) -> tuple[str | None, str | None]:

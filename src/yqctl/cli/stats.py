@@ -1,4 +1,7 @@
-"""``yqctl stats``: how each unit kept the policy's deadlines in a period, on the terminal."""
+"""``yqctl stats``: how each owner (责任方) kept the policy's deadlines in a period, on the terminal,
+and — where the policy ties poor handling to evaluations (university 六(一) 一票否决) — the list of
+owners with missed or late deadlines on the cases it covers, for the leading group to judge. That
+list lives here, in the office's own tool, and not in the reports, which circulate more widely."""
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,7 +21,12 @@ from yqctl.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from yqctl.core.reports import PeriodReport
+    from datetime import tzinfo
+
+    from yqctl.core.policy import Policy
+    from yqctl.core.reports import Candidate, PeriodReport
+
+CANDIDATE_NOTE = "以下只是名单，供领导小组研判，不是结论；不列入周报、月报等外发文件。"
 
 
 def stats(
@@ -38,9 +46,14 @@ def stats(
     now: NowOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """各涉事单位在时段内到期的处置时限：按时完成、逾期完成、超时未完成、未到期，以及按时完成率。"""
+    """各责任方在时段内到期的处置时限：按时完成、逾期完成、超时未完成、未到期，以及按时完成率；策略规定处置不力后果的（高校六(一)），另列供领导小组研判的名单。"""
     from yqctl.core.periods import PeriodKind, choose_period
-    from yqctl.core.reports import ReportOptions, period_report, touches
+    from yqctl.core.reports import (
+        ReportOptions,
+        accountability_candidates,
+        period_report,
+        touches,
+    )
     from yqctl.core.views import Letterhead
 
     store = open_repo(repo)
@@ -53,20 +66,18 @@ def stats(
     case_set = store.cases_where(lambda facets: touches(facets, period, moment, options))
     warn_unreadable(case_set.problems)
     head = Letterhead(store.config.institution, store.config.office, "", "舆情统计", moment)
-    report = period_report(
-        [loaded.case for loaded in case_set.cases],
-        store.policy.policy,
-        store.calendar,
-        zone,
-        period,
-        moment,
-        head,
-        options,
+    cases = [loaded.case for loaded in case_set.cases]
+    policy = store.policy.policy
+    report = period_report(cases, policy, store.calendar, zone, period, moment, head, options)
+    known = {line.case_id for line in report.deadlines}  # drills and cases out of scope left out
+    candidates = accountability_candidates(
+        [case for case in cases if case.id in known], report.deadlines, policy, report.as_of
     )
     if as_json:
-        emit_json(_json(report))
+        emit_json(_json(report) | {"accountability": _accountability_json(policy, candidates)})
     else:
         _print(report)
+        _print_accountability(policy, candidates, zone)
     if case_set.problems:
         raise typer.Exit(1)
 
@@ -78,7 +89,7 @@ def _json(report: "PeriodReport") -> dict[str, object]:
         "period": report.period.to_json(),
         "as_of": report.as_of.isoformat(),
         "total": report.deadline_tally.to_json(),
-        "units": [{"unit": row.unit, **row.tally.to_json()} for row in report.unit_tallies],
+        "owners": [{"owner": row.unit, **row.tally.to_json()} for row in report.unit_tallies],
         "deadlines": to_jsonable(report.deadlines),
     }
 
@@ -95,7 +106,7 @@ def _print(report: "PeriodReport") -> None:
     table = Table(show_footer=True)
     total = report.deadline_tally
     columns = (
-        ("涉事单位", "合计"),
+        ("责任方", "合计"),
         ("应办", str(total.total)),
         ("按时完成", str(total.on_time)),
         ("逾期完成", str(total.late)),
@@ -104,7 +115,7 @@ def _print(report: "PeriodReport") -> None:
         ("按时完成率", total.rate_text),
     )
     for name, footer in columns:
-        table.add_column(name, footer=footer, justify="left" if name == "涉事单位" else "right")
+        table.add_column(name, footer=footer, justify="left" if name == "责任方" else "right")
     for row in report.unit_tallies:
         t = row.tally
         missed = styled("[bold red]{}[/]", t.missed) if t.missed else "0"
@@ -117,3 +128,49 @@ def _print(report: "PeriodReport") -> None:
             "[dim]按时完成率 = 按时完成 ÷（按时完成 + 逾期完成 + 超时未完成）；未到期的不计入。[/]"
         )
     )
+
+
+def _accountability_json(
+    policy: "Policy", candidates: "list[Candidate]"
+) -> dict[str, object] | None:
+    spec = policy.accountability
+    if spec is None:
+        return None
+    return {
+        "clause": spec.clause,
+        "text": spec.text,
+        "note": CANDIDATE_NOTE,
+        "candidates": [candidate.to_json() for candidate in candidates],
+    }
+
+
+def _print_accountability(policy: "Policy", candidates: "list[Candidate]", zone: "tzinfo") -> None:
+    """The owners with missed or late deadlines on the cases the policy's consequence covers."""
+    from rich.table import Table
+
+    from yqctl.timeutil import format_time
+
+    spec = policy.accountability
+    if spec is None:
+        return
+    out = console()
+    out.print(styled("\n[bold]处置不力候选名单[/]（{}：{}）", spec.clause, spec.text))
+    out.print(styled("[yellow]{}[/]", CANDIDATE_NOTE))
+    if not candidates:
+        out.print("本时段内这些案件的处置时限没有超时或逾期完成的。")
+        return
+    table = Table()
+    for column in ("责任方", "案件", "级别", "时限事项", "条款", "应完成时间", "落实情况"):
+        table.add_column(column, overflow="fold")
+    for candidate in candidates:
+        for line in candidate.lines:
+            table.add_row(
+                candidate.owner,
+                line.case_id,
+                candidate.level_names[line.case_id],
+                line.title,
+                line.clause,
+                format_time(line.due, zone),
+                line.outcome_label,
+            )
+    out.print(table)

@@ -132,6 +132,10 @@ class Signals(Model):
     stability_impact: StrictBool = False  # 严重影响学校和社会稳定
     official_account_compromised: StrictBool = False  # 官方微博/微信/网站被攻击、主页被篡改
     foreign_media: StrictBool = False  # 外媒介入
+    # 告知事实真相、事件处置情况后仍继续恶意传播或炒作 (middle school 四(三)2: with serious_consequences
+    # it calls in 执纪执法部门)
+    spreads_after_truth: StrictBool = False
+    referral_needed: StrictBool = False  # 研判须上报执法部门依法查处 (university 六(一) “必要时”)
     major: StrictBool | None = None  # 重大舆情 override; None = as the policy derives it
 
 

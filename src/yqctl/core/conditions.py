@@ -51,6 +51,8 @@ FIELD_LABELS: dict[str, str] = {
     "signals.stability_impact": "严重影响学校和社会稳定",
     "signals.official_account_compromised": "官方微博/微信/网站被攻击、主页被篡改",
     "signals.foreign_media": "外媒介入",
+    "signals.spreads_after_truth": "告知事实真相后仍继续恶意传播或炒作",
+    "signals.referral_needed": "研判须上报执纪执法部门查处",
     "signals.major": "标记为重大舆情",
     "category": "舆情类别",
     "level": "舆情级别",
@@ -286,6 +288,8 @@ class RuleCondition(Model):
         None, alias="signals.official_account_compromised"
     )
     signals_foreign_media: Bool | None = Field(None, alias="signals.foreign_media")
+    signals_spreads_after_truth: Bool | None = Field(None, alias="signals.spreads_after_truth")
+    signals_referral_needed: Bool | None = Field(None, alias="signals.referral_needed")
     signals_major: Bool | None = Field(None, alias="signals.major")
     category: CategoryT | None = None
     level: ResultInRule | None = None  # refused in rules, see _result_in_rule

@@ -2,9 +2,12 @@
 whether the timeline met it.
 
 A deadline applies when its ``when`` holds for the case's *current* level, major flag and category,
-so re-grading changes which deadlines apply. Its start is the discovery time unless the policy says
-``from: graded_at``. An action listed in ``closed_by`` recorded at or after the start closes it.
-Nothing here reads the clock: ``now`` is always passed in.
+so re-grading changes which deadlines apply. Its start is the policy's ``from``: the discovery time
+(the default), ``graded_at`` (when the case reached its current level) or ``applicable`` (when the
+duty arose: the grading that first gave the case a level or the 重大 flag the duty needs, see
+core.arising). Each deadline is charged to its ``owner`` (责任方). An action listed in ``closed_by``
+recorded at or after the start closes it (for a duty the first grading started, at or after the
+discovery: the case was waiting to be graded). Nothing here reads the clock: ``now`` is passed in.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from yqctl.core.arising import DISCOVERY_LABEL, Arising, arisen
 from yqctl.core.case import Case, TimelineEntry
 from yqctl.core.conditions import case_facts
 from yqctl.core.due import (
@@ -48,9 +52,12 @@ __all__ = [  # the due-list types live in core.due; the engine's callers find th
     "due_entries",
     "evaluate",
     "met_time",
+    "start_of",
 ]
 
 FOLLOW_UP_KEY = "follow_up"  # the recurring 续报 deadline
+FOLLOW_UP_TITLE = "及时续报有关情况"
+LAST_FOLLOW_UP = "上次续报"
 
 # ---- which deadlines apply --------------------------------------------------------------------
 
@@ -63,16 +70,17 @@ def deadlines(case: Case, policy: Policy, calendar: WorkCalendar, zone: ZoneInfo
         for spec in policy.deadlines
         if spec.when is None or spec.when.matches(facts)
     ]
-    follow_up = _follow_up(case, policy, zone)
-    if follow_up is not None and policy.follow_up_when.matches(facts):
-        found.append(follow_up)
+    wanted = policy.follow_up_every is not None and case.is_open
+    if wanted and policy.follow_up_when.matches(facts):
+        found.append(_follow_up(case, policy, zone))
     return found
 
 
 def _deadline(
     case: Case, spec: DeadlineSpec, policy: Policy, calendar: WorkCalendar, zone: ZoneInfo
 ) -> Deadline:
-    start = start_time(case, spec.from_).astimezone(zone)
+    arising = start_of(case, spec, policy)
+    start = arising.at.astimezone(zone)
     due = due_at(start, spec.within, immediate=policy.immediate, calendar=calendar, zone=zone)
     return Deadline(
         key=spec.key,
@@ -83,14 +91,25 @@ def _deadline(
         due=due,
         within=spec.within,
         closed_by=spec.closed_by,
+        owner=policy.owner_name(spec.owner, case.unit),
+        owner_key=spec.owner,
+        start_label=arising.label,
+        met_from=arising.met_from.astimezone(zone) if arising.met_from else None,
     )
 
 
-def start_time(case: Case, point: StartPoint) -> datetime:
-    """The moment a deadline counts from; ``graded_at`` falls back to discovery if never graded."""
-    if point is StartPoint.graded_at:
-        return reached_level_at(case) or case.discovered_at
-    return case.discovered_at
+def start_of(case: Case, spec: DeadlineSpec, policy: Policy) -> Arising:
+    """The moment a deadline counts from, and what happened then (发现 / 定为二级 …).
+
+    ``graded_at`` falls back to discovery if the case was never graded.
+    """
+    if spec.from_ is StartPoint.applicable:
+        return arisen(case, spec.when, policy)
+    if spec.from_ is StartPoint.graded_at:
+        reached = reached_level_at(case)
+        if reached is not None:
+            return Arising(reached, f"定为{policy.level_name(case.level)}")
+    return Arising(case.discovered_at, DISCOVERY_LABEL)
 
 
 def reached_level_at(case: Case) -> datetime | None:
@@ -107,29 +126,28 @@ def reached_level_at(case: Case) -> datetime | None:
     return reached
 
 
-def _follow_up(case: Case, policy: Policy, zone: ZoneInfo) -> Deadline | None:
-    """The next 续报: ``follow_up_every`` after the latest follow_up (or discovery), while open."""
+def _follow_up(case: Case, policy: Policy, zone: ZoneInfo) -> Deadline:
+    """The next 续报: ``follow_up_every`` after the latest follow_up, or after the duty arose (the
+    case met ``follow_up_when``: a 二级 case from when it became 二级, not from discovery)."""
     every = policy.follow_up_every
-    if every is None or not case.is_open:
-        return None
-    anchor = max(
-        (
-            e.at
-            for e in case.timeline
-            if e.action is Action.follow_up and e.at >= case.discovered_at
-        ),
-        default=case.discovered_at,
-    ).astimezone(zone)
+    assert every is not None
+    arising = arisen(case, policy.follow_up_when, policy)
+    reports = [e.at for e in case.timeline if e.action is Action.follow_up and e.at >= arising.at]
+    anchor = Arising(max(reports), LAST_FOLLOW_UP) if reports else arising
+    start = anchor.at.astimezone(zone)
     return Deadline(
         key=FOLLOW_UP_KEY,
-        title="及时续报有关情况",
+        title=FOLLOW_UP_TITLE,
         clause=policy.follow_up_clause or "",
-        start=anchor,
-        start_from=StartPoint.discovered_at,
-        due=add_span(anchor, every.amount, zone),
+        start=start,
+        start_from=StartPoint.applicable,
+        due=add_span(start, every.amount, zone),
         within=every,
         closed_by=(Action.follow_up,),
         recurring=True,
+        owner=policy.owner_name(policy.follow_up_owner, case.unit),
+        owner_key=policy.follow_up_owner,
+        start_label=anchor.label,
     )
 
 
@@ -137,15 +155,17 @@ def _follow_up(case: Case, policy: Policy, zone: ZoneInfo) -> Deadline | None:
 
 
 def closing_entry(deadline: Deadline, timeline: Iterable[TimelineEntry]) -> TimelineEntry | None:
-    """The earliest entry (by ``at``) with a closing action at or after the deadline's start.
+    """The earliest entry (by ``at``) with a closing action at or after the deadline's start (or
+    its ``met_from``: see core.arising).
 
     The 续报 deadline starts *at* the latest follow_up, so only a later one would close it.
     """
+    since = deadline.met_from or deadline.start
     closing = [
         entry
         for entry in timeline
         if entry.action in deadline.closed_by
-        and (entry.at > deadline.start if deadline.recurring else entry.at >= deadline.start)
+        and (entry.at > since if deadline.recurring else entry.at >= since)
     ]
     return min(closing, key=lambda entry: entry.at, default=None)
 

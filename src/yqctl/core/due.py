@@ -50,6 +50,10 @@ class Deadline:
     within: Duration
     closed_by: tuple[Action, ...]
     recurring: bool = False  # the 续报 deadline: due ``within`` after the latest follow_up
+    owner: str = ""  # 责任方: the unit or body charged with it (后勤处, 领导小组组长 …)
+    owner_key: str = "unit"  # as the policy names it: unit / units.<name> / a role key
+    start_label: str = ""  # what started the clock: 发现 / 定为二级 / 认定为重大舆情 / 上次续报
+    met_from: datetime | None = None  # an action from here on meets it (None: from ``start``)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,10 +61,16 @@ class Deadline:
             "title": self.title,
             "clause": self.clause,
             "start": self.start.isoformat(),
+            "start_from": self.start_from.value,
+            "start_label": self.start_label,
             "due": self.due.isoformat() if self.due else None,
             "within": str(self.within),
             "closed_by": [action.value for action in self.closed_by],
+            "owner": self.owner_json(),
         }
+
+    def owner_json(self) -> dict[str, str]:
+        return {"key": self.owner_key, "name": self.owner}
 
 
 @dataclass(frozen=True)
@@ -156,9 +166,13 @@ class DueItem:
             "key": deadline.key,
             "title": deadline.title,
             "clause": deadline.clause,
+            "start": deadline.start.isoformat(),
+            "start_from": deadline.start_from.value,
+            "start_label": deadline.start_label,
             "due": deadline.due.isoformat() if deadline.due else None,
             "status": self.state.status.value,
             "closed_by": [action.value for action in deadline.closed_by],
+            "owner": deadline.owner_json(),
         }
         if self.state.met_at is not None:
             data["met_at"] = self.state.met_at.isoformat()
@@ -225,6 +239,10 @@ class DueEntry:
                 [deadline.within.kind.value, deadline.within.amount, deadline.within.text],
                 [action.value for action in deadline.closed_by],
                 deadline.recurring,
+                deadline.owner,
+                deadline.owner_key,
+                deadline.start_label,
+                deadline.met_from.isoformat() if deadline.met_from else None,
             ],
         ]
 
@@ -233,7 +251,8 @@ class DueEntry:
         case_id, title, level, level_name, unit, discovered, drill, met, position, spec = row
         deadline = None
         if spec is not None:
-            key, name, clause, start, start_from, due, within, closed_by, recurring = spec
+            key, name, clause, start, start_from, due, within, closed_by, recurring = spec[:9]
+            owner, owner_key, start_label, met_from = spec[9:]
             deadline = Deadline(
                 key=key,
                 title=name,
@@ -244,6 +263,10 @@ class DueEntry:
                 within=Duration(_DURATION_KINDS[within[0]], within[1], within[2]),
                 closed_by=tuple(_ACTIONS[action] for action in closed_by),
                 recurring=recurring,
+                owner=owner,
+                owner_key=owner_key,
+                start_label=start_label,
+                met_from=datetime.fromisoformat(met_from) if met_from else None,
             )
         return cls(
             case_id,

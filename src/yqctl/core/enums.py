@@ -10,6 +10,9 @@ class StartPoint(StrEnum):
 
     discovered_at = "discovered_at"  # 发现时间 (default)
     graded_at = "graded_at"  # 定为当前级别的时间 (the grading entry that reached the current level)
+    # 职责产生之时: since when the deadline's own condition has held, by the grading records (the
+    # level and the 重大 flag each grading recorded); see core.arising
+    applicable = "applicable"
 
 
 class Category(StrEnum):
@@ -101,6 +104,7 @@ class Action(StrEnum):
     evidence_saved = "evidence_saved"
     instruction = "instruction"
     law_enforcement_referral = "law_enforcement_referral"
+    investigation = "investigation"  # 依法查明事实真相 (university 六(一), 保卫部)
     tracking = "tracking"
     summary = "summary"
     note = "note"
@@ -188,6 +192,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "evidence_saved": "证据保全",
         "instruction": "领导批示/签批",
         "law_enforcement_referral": "移送执纪执法部门",
+        "investigation": "依法查明事实真相",
         "tracking": "动态跟踪",
         "summary": "总结评估",
         "note": "备注",

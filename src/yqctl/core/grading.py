@@ -20,7 +20,8 @@ from yqctl.errors import YqError
 
 @dataclass(frozen=True)
 class MatchedRule:
-    """A rule that matched (or the default level that applied), with its clause."""
+    """A rule that matched (or the default level that applied), with its clause ("" for a
+    criterion the document does not give: the school's own)."""
 
     id: str
     level: int
@@ -79,7 +80,7 @@ def matching_rules(case: Case, policy: Policy) -> list[MatchedRule]:
     """Every enabled rule whose condition the case meets, most severe first, file order within."""
     facts = case_facts(case, level=None, major=False)  # rules cannot read level/major
     matched = [
-        MatchedRule(rule.id, rule.level, rule.text, rule.clause)
+        MatchedRule(rule.id, rule.level, rule.text, rule.clause or "")
         for rule in policy.active_rules
         if rule.when.matches(facts)
     ]
@@ -158,5 +159,15 @@ def with_grade(
 
 
 def current_major(case: Case, policy: Policy) -> bool:
-    """Is the case, as it stands now, a 重大舆情?"""
+    """Is the case, as it stands now, a 重大舆情? What its grading recorded, as for the level.
+
+    重大 starts duties whose clocks count from when it was recognised (core.arising), and only a
+    grading records when: ``signals.major`` is the office's judgement that grading reads, as the
+    other signals are, and a change to it counts once ``grade`` records it. A 待定级 case is not
+    重大 yet; a level without a grading record of its own (a hand edit) is judged as it stands.
+    """
+    if case.level is None:
+        return False
+    if case.grading and case.grading[-1].level == case.level:
+        return case.grading[-1].major
     return derive_major(case.level, case.signals, policy)

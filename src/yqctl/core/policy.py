@@ -54,7 +54,11 @@ FixedDurationField = Annotated[
     Duration, PlainValidator(_duration(parse_fixed)), PlainSerializer(str)
 ]
 
-START_LABELS = {StartPoint.discovered_at: "发现时间", StartPoint.graded_at: "定级时间"}
+START_LABELS = {
+    StartPoint.discovered_at: "发现时间",
+    StartPoint.graded_at: "定级时间",
+    StartPoint.applicable: "职责产生之时",
+}
 
 
 def _start_point(value: Any) -> Any:
@@ -66,6 +70,30 @@ def _start_point(value: Any) -> Any:
         "未知的起算点 {value}；可选值：{choices}",
         {"value": repr(value), "choices": choices},
     )
+
+
+OWNER_HELP = "应为 unit（涉事单位）、units.<单位名>（指定单位）或 roles 中的岗位键"
+UNIT_OWNER = "unit"
+
+
+def _owner(value: Any) -> Any:
+    if not isinstance(value, str) or not _owner_ok(value):
+        raise PydanticCustomError(
+            "owner", "责任方 {value} 格式不对：{help}", {"value": repr(value), "help": OWNER_HELP}
+        )
+    return value
+
+
+def _owner_ok(value: str) -> bool:
+    parts = value.split(".")
+    if parts[0] == "units":
+        return len(parts) == 2 and bool(parts[1].strip())
+    return len(parts) == 1 and bool(value.strip())
+
+
+# Who must do it (责任方): the case's own unit, a named unit, or a role of the policy. Charged with
+# the deadline by `stats` and the reports (university 六(一) ties poor handling to evaluations).
+OwnerField = Annotated[str, BeforeValidator(_owner)]
 
 
 class LevelSpec(Model):
@@ -83,7 +111,8 @@ class RuleSpec(Model):
     level: LevelId
     when: RuleCondition
     text: Text  # 规则原文（中文）
-    clause: Text  # 条款，如 四
+    clause: Text | None = None  # 条款，如 四; none for a criterion the document does not give
+    quote: Text | None = None  # 原文：the document's own words, shown by `policy show`
     enabled: StrictBool = True  # false: documented but switched off (an office may switch it on)
 
 
@@ -120,6 +149,27 @@ class DeadlineSpec(Model):
     )
     closed_by: Annotated[tuple[ActionField, ...], AfterValidator(_closers)]  # any one closes it
     clause: Text
+    owner: OwnerField = UNIT_OWNER  # 责任方; a policy that names none charges the 涉事单位
+    quote: Text | None = None  # 原文：the words that make the duty, its time and its owner
+
+
+class NotModelled(Model):
+    """A sentence of the document the policy deliberately does not track (``policy show`` lists
+    them last, so that a clerk checking it against the paper sees they were considered)."""
+
+    clause: Text
+    text: Text  # 原文
+    why: Text  # 为何不作为时限或规则
+
+
+class Accountability(Model):
+    """The document's consequence of poor handling (university 六(一) 一票否决): ``stats`` lists, per
+    period, who has a missed or late deadline on a case matching ``when`` — for the leading group
+    to judge, never as a verdict."""
+
+    clause: Text
+    text: Text  # 原文
+    when: Condition  # which cases (e.g. 一级/二级 or 重大舆情)
 
 
 TARGET_HELP = (
@@ -190,6 +240,10 @@ class Policy(Model):
     follow_up_every: FixedDurationField | None = None  # 续报间隔；null = 不设定期续报
     follow_up_when: Condition = Field(default_factory=_default_follow_up_when)
     follow_up_clause: str | None = None
+    follow_up_owner: OwnerField = UNIT_OWNER
+    follow_up_quote: Text | None = None
+    accountability: Accountability | None = None
+    not_modelled: tuple[NotModelled, ...] = ()  # 未建模的原文
     roles: dict[Key, Text] = {}  # 岗位键 → 中文职务（org.yaml roles 的键）
     external: dict[Key, Text] = {}  # 外部机构键 → 中文名称（org.yaml external 的键）
     escalation: dict[LevelId, EscalationList] = {}
@@ -216,6 +270,7 @@ class Policy(Model):
                 yield _error(("forms", i), kind.value, "表单 {value} 重复", value=kind.value)
         yield from self._undeclared_levels()
         yield from self._unknown_targets()
+        yield from self._unknown_owners()
         for i, spec in enumerate(self.deadlines):
             if spec.key in RESERVED_KEYS:
                 yield _error(
@@ -252,6 +307,15 @@ class Policy(Model):
                         where=where,
                     )
 
+    def _unknown_owners(self) -> Iterator[InitErrorDetails]:
+        owners: list[tuple[tuple[str | int, ...], str]] = [
+            (("deadlines", i, "owner"), d.owner) for i, d in enumerate(self.deadlines)
+        ]
+        owners.append((("follow_up_owner",), self.follow_up_owner))
+        for loc, owner in owners:
+            if owner != UNIT_OWNER and not owner.startswith("units.") and owner not in self.roles:
+                yield _error(loc, owner, "责任方 {value} 未在本策略的 roles 中声明", value=owner)
+
     # ---- lookups ------------------------------------------------------------------------------
 
     @property
@@ -282,6 +346,18 @@ class Policy(Model):
     @property
     def active_rules(self) -> tuple[RuleSpec, ...]:
         return tuple(rule for rule in self.rules if rule.enabled)
+
+    def owner_name(self, owner: str, unit: str) -> str:
+        """Who is charged with a deadline: the case's ``unit``, a named unit, or a role's title."""
+        if owner == UNIT_OWNER:
+            return unit
+        if owner.startswith("units."):
+            return owner.removeprefix("units.")
+        return self.roles.get(owner, owner)
+
+    def owner_title(self, owner: str) -> str:
+        """The owner as ``policy show`` names it, without a case: 涉事单位 for ``unit``."""
+        return "涉事单位" if owner == UNIT_OWNER else self.owner_name(owner, "")
 
     def target_title(self, target: str) -> str:
         """The Chinese name of an escalation target, for tables and placeholders."""

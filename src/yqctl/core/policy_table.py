@@ -1,4 +1,7 @@
-"""A policy as readable Chinese tables (``yqctl policy show``): levels, rules, deadlines, escalation.
+"""A policy as readable Chinese tables (``yqctl policy show``): levels, rules, deadlines with their
+start points, owners and the document's words, escalation, the consequence of poor handling, and
+last the sentences the policy deliberately does not model — so that a clerk can read it against
+the paper section by section and see that nothing was passed over.
 
 Pure: returns rows of strings; the CLI picks the renderer (rich, markdown, JSON).
 """
@@ -10,10 +13,12 @@ from typing import Any
 
 from yqctl.core.conditions import RuleCondition
 from yqctl.core.durations import minutes_label
-from yqctl.core.enums import Action, label
+from yqctl.core.enums import Action, StartPoint, label
 from yqctl.core.policy import START_LABELS, DeadlineSpec, Policy
 
 EVERY_CASE = "所有舆情"
+NO_CLAUSE = "—（原文无此条，学校自定）"
+FOLLOW_UP_OFF = "未开启：在策略文件中把 follow_up_every: null 改为间隔（如 4h）即开启"
 
 
 @dataclass(frozen=True)
@@ -32,12 +37,15 @@ class Table:
 
 def policy_tables(policy: Policy) -> list[Table]:
     """The four tables of ``yqctl policy show``."""
-    return [
+    tables = [
         level_table(policy),
         rule_table(policy),
         deadline_table(policy),
         escalation_table(policy),
     ]
+    if policy.accountability is not None:
+        tables.append(accountability_table(policy))
+    return [*tables, not_modelled_table(policy)]
 
 
 def _when(condition: RuleCondition | None) -> str:
@@ -64,7 +72,7 @@ def rule_table(policy: Policy) -> Table:
             rule.id,
             rule.text,
             rule.when.describe(),
-            rule.clause,
+            rule.clause or NO_CLAUSE,
             "启用" if rule.enabled else "未启用（可选）",
         )
         for rule in sorted(policy.rules, key=lambda rule: rule.level)
@@ -90,7 +98,7 @@ def rule_table(policy: Policy) -> Table:
 def deadline_table(policy: Policy) -> Table:
     rows = [_deadline_row(spec, policy) for spec in policy.deadlines]
     rows.append(_follow_up_row(policy))
-    headers = ("适用", "事项", "时限", "起算", "完成动作", "条款")
+    headers = ("适用", "事项", "时限", "起算", "责任", "完成动作", "条款", "原文")
     return Table(
         f"时限要求（“第一时间”按 {minutes_label(policy.immediate.amount)} 计）",
         headers,
@@ -103,22 +111,42 @@ def _deadline_row(spec: DeadlineSpec, policy: Policy) -> tuple[str, ...]:
         _when(spec.when),
         spec.title,
         spec.within.label(policy.immediate),
-        START_LABELS[spec.from_],
+        start_text(spec.from_, spec.when),
+        policy.owner_title(spec.owner),
         " 或 ".join(label(action) for action in spec.closed_by),
         spec.clause,
+        spec.quote or "",
     )
+
+
+def start_text(point: StartPoint, when: RuleCondition | None) -> str:
+    """The start point in words; for ``applicable``, what the grading records must show."""
+    if point is not StartPoint.applicable:
+        return START_LABELS[point]
+    fields = when.fields() if when is not None else set()
+    by = [
+        name
+        for field, name in (("level", "达到适用级别"), ("major", "认定为重大舆情"))
+        if field in fields
+    ]
+    if not by:
+        return "发现时间（适用条件不随定级变化）"
+    return "或".join(by) + "之时（按定级记录；降级后再升级则重新起算）"
 
 
 def _follow_up_row(policy: Policy) -> tuple[str, ...]:
     every = policy.follow_up_every
-    within = f"每 {every.label()}" if every else "未开启（follow_up_every: null）"
+    within = f"每 {every.label()}" if every else FOLLOW_UP_OFF
+    start = start_text(StartPoint.applicable, policy.follow_up_when)
     return (
         _when(policy.follow_up_when),
         "及时续报有关情况",
         within,
-        "发现时间或上次续报",
+        f"上次续报；首次自{start}",
+        policy.owner_title(policy.follow_up_owner),
         label(Action.follow_up),
         policy.follow_up_clause or "",
+        policy.follow_up_quote or "",
     )
 
 
@@ -136,3 +164,24 @@ def escalation_table(policy: Policy) -> Table:
     )
     headers = ("级别", "通知对象", "键", "条件", "说明")
     return Table("通知与上报（逐级累加：较高级别同时通知较低级别的对象）", headers, rows)
+
+
+def accountability_table(policy: Policy) -> Table:
+    """The document's consequence of poor handling, and where yqctl shows it (``stats``)."""
+    spec = policy.accountability
+    assert spec is not None
+    row = (
+        spec.clause,
+        spec.text,
+        _when(spec.when),
+        "yqctl stats 按时段列出在这些案件上有超时或逾期完成时限的责任方，供领导小组研判，不作结论",
+    )
+    headers = ("条款", "原文", "适用案件", "yqctl 如何体现")
+    return Table("处置不力的后果（只列名单，不作结论）", headers, (row,))
+
+
+def not_modelled_table(policy: Policy) -> Table:
+    """The sentences the policy deliberately leaves out: considered, not overlooked."""
+    rows = tuple((item.clause, item.text, item.why) for item in policy.not_modelled)
+    headers = ("条款", "原文", "为何不作为时限或规则")
+    return Table("未建模的原文（已逐条考虑，有意不作为时限或规则）", headers, rows)

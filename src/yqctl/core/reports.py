@@ -6,7 +6,8 @@ timeline is cut there, so a report of last week says the same whenever it is pri
 - Cases *in the period*: discovered before its end and not closed before its start (本期涉及).
 - Deadlines *of the period*: those whose due time falls in the period; each one was met on time,
   met late, missed, or (period not over yet) is still pending. The policy ties poor handling to
-  units' evaluations (university 办法 七), so they are also tallied per unit.
+  units' evaluations (university 六(一)), so they are also tallied per owner (责任方: the unit or
+  body the policy charges with each deadline — the leading group's meeting is not the 涉事单位's).
 - Confidential cases (涉密) show only id, level, unit and status unless asked; drills (演练) are
   left out unless asked.
 """
@@ -22,8 +23,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from yqctl.core.case import Case
+from yqctl.core.conditions import case_facts
 from yqctl.core.deadlines import DeadlineStatus, deadlines, evaluate
 from yqctl.core.enums import Category, Platform, Status, label
+from yqctl.core.grading import current_major
 from yqctl.core.periods import Period, PeriodKind
 from yqctl.core.policy import Policy
 from yqctl.core.views import Letterhead, TimelineLine, fields_json, level_text, timeline_lines
@@ -95,7 +98,8 @@ class DeadlineLine:
     """One deadline due in the period, and what became of it."""
 
     case_id: str
-    unit: str
+    unit: str  # the case's 涉事单位
+    owner: str  # 责任方: who the policy charges with it
     key: str  # the policy's deadline key
     title: str  # the deadline's title (policy text, never the case's content)
     clause: str
@@ -149,7 +153,7 @@ class Tally:
 
 @dataclass(frozen=True)
 class UnitTally:
-    unit: str
+    unit: str  # the owner (责任方) charged with the deadlines: a unit, or a body such as 领导小组
     tally: Tally
 
 
@@ -471,6 +475,7 @@ def deadline_lines(
                 DeadlineLine(
                     case_id=case.id,
                     unit=case.unit,
+                    owner=deadline.owner,
                     key=deadline.key,
                     title=deadline.title,
                     clause=deadline.clause,
@@ -492,7 +497,62 @@ def tally(lines: Iterable[DeadlineLine]) -> Tally:
 
 
 def unit_tallies(lines: Sequence[DeadlineLine]) -> list[UnitTally]:
-    """Per 涉事单位, the units with missed or late deadlines first."""
-    units = sorted({line.unit for line in lines})
-    rows = [UnitTally(unit, tally(line for line in lines if line.unit == unit)) for unit in units]
+    """Per owner (责任方), those with missed or late deadlines first."""
+    owners = sorted({line.owner for line in lines})
+    rows = [UnitTally(o, tally(line for line in lines if line.owner == o)) for o in owners]
     return sorted(rows, key=lambda row: (-row.tally.missed, -row.tally.late, row.unit))
+
+
+# ---- 处置不力：the leading group's list (university 六(一)) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An owner with missed or late deadlines on the cases the policy's consequence covers."""
+
+    owner: str
+    lines: tuple[DeadlineLine, ...]
+    level_names: dict[str, str]  # case id → its level (with 重大) at the period's end
+
+    def to_json(self) -> dict[str, Any]:
+        rows = [
+            fields_json(line) | {"level_name": self.level_names[line.case_id]}
+            for line in self.lines
+        ]
+        return {"owner": self.owner, "deadlines": rows}
+
+
+def accountability_candidates(
+    cases: Iterable[Case], lines: Sequence[DeadlineLine], policy: Policy, as_of: datetime
+) -> list[Candidate]:
+    """Per owner, the deadlines of the period missed or met late on a case that the policy's
+    ``accountability.when`` covers as it stood at ``as_of`` (its grading records then) — a list
+    for the leading group to judge, never a verdict. Empty if the policy has no such clause."""
+    spec = policy.accountability
+    if spec is None:
+        return []
+    covered: dict[str, str] = {}
+    for case in cases:
+        level, major = standing_at(case, policy, as_of)
+        if spec.when.matches(case_facts(case, level=level, major=major)):
+            covered[case.id] = policy.level_name(level) + ("（重大舆情）" if major else "")
+    poor = [line for line in lines if line.case_id in covered and line.outcome in POOR]
+    owners = sorted({line.owner for line in poor})
+    found = [
+        Candidate(owner, tuple(line for line in poor if line.owner == owner), covered)
+        for owner in owners
+    ]
+    return sorted(found, key=lambda c: (-len(c.lines), c.owner))
+
+
+POOR = frozenset({Outcome.missed, Outcome.late})
+
+
+def standing_at(case: Case, policy: Policy, as_of: datetime) -> tuple[int | None, bool]:
+    """The level and 重大 the grading records gave the case as of ``as_of``."""
+    recorded = [entry for entry in case.grading if entry.at <= as_of]
+    if not case.grading or (recorded and recorded[-1] is case.grading[-1]):
+        return case.level, current_major(case, policy)  # as it stands (or a level set by hand)
+    if not recorded:
+        return None, False  # not graded yet then
+    return recorded[-1].level, recorded[-1].major

@@ -156,7 +156,7 @@ def judgement(case: Case, policy: Policy, zone: ZoneInfo) -> Judgement:
         elif spec is None:
             spec_text, clause = f"（规则 {rule_id} 已不在现行策略中）", ""
         else:
-            spec_text, clause = spec.text, spec.clause
+            spec_text, clause = spec.text, spec.clause or ""
         rules.append(RuleLine(rule_id, spec_text, clause))
     return Judgement(
         level=case.level,

@@ -64,6 +64,8 @@ SIGNAL_COMMENTS: dict[str, str] = {
     "stability_impact": "严重影响学校和社会稳定",
     "official_account_compromised": "官方微博/微信/网站受到攻击，主页被恶意篡改",
     "foreign_media": "外媒介入（一律由党委宣传部统一协调）",
+    "spreads_after_truth": "告知事实真相后仍继续恶意传播或炒作",
+    "referral_needed": "研判认为须上报执纪执法部门依法查处（必要时）",
     "major": "重大舆情：null 表示按政策推定；true/false 表示人工认定",
 }
 

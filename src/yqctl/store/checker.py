@@ -328,7 +328,10 @@ def _future_times(loaded: LoadedCase, now: datetime) -> list[Problem]:
 
 
 def _check_level(loaded: LoadedCase, policy: Policy, report: Report) -> None:
-    level = loaded.case.level
+    from yqctl.core.grading import current_major, derive_major
+
+    case = loaded.case
+    level = case.level
     if level is not None and level not in policy.level_ids:
         levels = "、".join(f"{i}（{policy.level_name(i)}）" for i in policy.level_ids)
         report.problems.append(
@@ -336,6 +339,14 @@ def _check_level(loaded: LoadedCase, policy: Policy, report: Report) -> None:
                 ("level",), f"level: 策略 {policy.id} 中没有级别 {level}；可选：{levels}"
             )
         )
+    # 重大 is what the grading recorded (its duties count from then): a flag changed since waits
+    wanted = derive_major(level, case.signals, policy)
+    if case.grading and level is not None and wanted != current_major(case, policy):
+        change = "认定为重大舆情" if wanted else "不再认定为重大舆情"
+        message = (
+            f"signals.major 已改为按策略{change}，但尚未重新定级：运行 yqctl grade {case.id} 记录"
+        )
+        report.warnings.append(loaded.doc.problem(("signals", "major"), message))
 
 
 def _check_org(repo: Repo, report: Report) -> Org | None:

@@ -32,7 +32,7 @@ from yqctl.store.parallel import map_shared
 
 CACHE_DIR = f"{LOCAL_DIR}/cache"
 DB_NAME = "cases.sqlite"
-FORMAT = "6"  # bump when the table layout or the meaning of a column changes
+FORMAT = "7"  # bump when the table layout or the meaning of a column changes
 RACY_NS = 2_000_000_000  # file times this close to the read are not trusted (FAT has 2-s times)
 _DB_SUFFIXES = ("", "-wal", "-shm", "-journal")  # the database and SQLite's files beside it
 BUSY_MS = 2000  # wait this long for another yqctl writing the cache, then go on without it
